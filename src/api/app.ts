@@ -1,0 +1,45 @@
+// buildApi: a ready fastify app over an open database. Listening and signals live in server.ts,
+// so tests drive the app with inject() and never need a port.
+import swagger from '@fastify/swagger'
+import swaggerUi from '@fastify/swagger-ui'
+import type { FastifyBaseLogger } from 'fastify'
+import { catalogService } from '../catalog/service.ts'
+import type { Config } from '../config/config.ts'
+import { createIdGenerator } from '../domain/ids.ts'
+import { createBaseApp } from '../http/base-app.ts'
+import { recommendationService } from '../recommender/service.ts'
+import type { Database } from '../storage/database.ts'
+import { entityRoutes } from './routes/entities.ts'
+import { recommendationRoutes } from './routes/recommendations.ts'
+
+export interface ApiOptions {
+  config: Config
+  database: Database
+  logger?: FastifyBaseLogger | boolean
+}
+
+export async function buildApi ({ config, database, logger }: ApiOptions) {
+  const { app } = createBaseApp({ config, service: 'api', logger })
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Betting recommendation API',
+        version: '1.0.0',
+        description: 'Users, sports events and betting coupons in; event recommendations out.'
+      },
+      components: { securitySchemes: { apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key' } } },
+      tags: [{ name: 'users' }, { name: 'events' }, { name: 'coupons' }, { name: 'recommendations' }]
+    }
+  })
+  await app.register(swaggerUi, { routePrefix: '/docs' })
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
+
+  const catalog = catalogService(database, createIdGenerator(config.instanceId))
+  entityRoutes(app, catalog)
+  recommendationRoutes(app, recommendationService(database))
+  await app.ready()
+  return app
+}
+
+export type Api = Awaited<ReturnType<typeof buildApi>>

@@ -1,0 +1,88 @@
+// Writes and reads of users, events and coupons, single and bulk.
+import { Type } from 'typebox'
+import type { CatalogService, Entity, WriteInput } from '../../catalog/service.ts'
+import { ValidationError } from '../../domain/errors.ts'
+import {
+  BulkRequest, BulkResponse, Coupon, CouponInput, ErrorBody, Event, EventInput, User, UserInput
+} from '../../domain/schemas.ts'
+import { normalisers, parsers } from '../../domain/validation.ts'
+import type { BaseApp } from '../../http/base-app.ts'
+import { domainErrorAnswer } from '../../http/errors.ts'
+import { presentCoupon, presentEvent, presenters, presentUser } from '../present.ts'
+
+const IdParam = (name: string) => Type.Object({ [name]: Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER }) })
+const errors = (...statuses: number[]) => Object.fromEntries(statuses.map((s) => [s, ErrorBody]))
+const BULK_BODY_LIMIT = 16 * 1024 * 1024
+
+export function entityRoutes (app: BaseApp, catalog: CatalogService): void {
+  const inputs = { users: UserInput, events: EventInput, coupons: CouponInput }
+  const outputs = { users: User, events: Event, coupons: Coupon }
+  const tags = { users: ['users'], events: ['events'], coupons: ['coupons'] }
+
+  for (const entity of ['users', 'events', 'coupons'] as const) {
+    app.post(`/${entity}`, {
+      schema: {
+        tags: tags[entity],
+        summary: `Store a ${entity.slice(0, -1)} (idempotent by id)`,
+        body: inputs[entity],
+        querystring: Type.Object({
+          gen_recommendations: Type.Optional(Type.Boolean({ description: 'Accepted on /events for compatibility with the seed; recommendations are always fresh.' }))
+        }),
+        response: { 200: outputs[entity], ...errors(400, 404, 409, 413, 422) }
+      }
+    }, async (request) => {
+      const normalise = normalisers[entity] as (body: unknown) => WriteInput[typeof entity]
+      const { record } = await catalog.write(entity, normalise(request.body))
+      // The loop loses the link between entity and record type that the three routes each have.
+      return (presenters[entity] as (r: unknown) => never)(record)
+    })
+
+    app.post(`/${entity}/bulk`, {
+      bodyLimit: BULK_BODY_LIMIT,
+      schema: {
+        tags: tags[entity],
+        summary: `Store many ${entity} in one transaction; one result per record, in order`,
+        body: BulkRequest,
+        response: { 200: BulkResponse, ...errors(400, 413, 422) }
+      }
+    }, async (request) => bulkWrite(catalog, entity, request.body))
+  }
+
+  app.get('/users/:user_id', {
+    schema: { tags: ['users'], params: IdParam('user_id'), response: { 200: User, ...errors(404, 422) } }
+  }, async (request) => presentUser(await catalog.user(request.params.user_id)))
+
+  app.get('/events/:event_id', {
+    schema: { tags: ['events'], params: IdParam('event_id'), response: { 200: Event, ...errors(404, 422) } }
+  }, async (request) => presentEvent(await catalog.event(request.params.event_id)))
+
+  app.get('/coupons/:coupon_id', {
+    schema: { tags: ['coupons'], params: IdParam('coupon_id'), response: { 200: Coupon, ...errors(404, 422) } }
+  }, async (request) => presentCoupon(await catalog.coupon(request.params.coupon_id)))
+
+  app.get('/coupons/user/:user_id', {
+    schema: { tags: ['coupons'], summary: "A user's coupons, newest first", params: IdParam('user_id'), response: { 200: Type.Array(Coupon), ...errors(404, 422) } }
+  }, async (request) => (await catalog.couponsOfUser(request.params.user_id)).map(presentCoupon))
+}
+
+async function bulkWrite (catalog: CatalogService, entity: Entity, records: unknown[]) {
+  const parse = parsers[entity] as (body: unknown) => WriteInput[typeof entity]
+  const inputs = records.map((record) => {
+    try {
+      return parse(record)
+    } catch (error) {
+      if (error instanceof ValidationError) return error
+      throw error
+    }
+  })
+  const outcomes = await catalog.writeMany(entity, inputs)
+  const present = presenters[entity] as (r: unknown) => Record<string, unknown>
+  return {
+    results: outcomes.map((outcome) => {
+      if (outcome.ok) return { status: 200, body: present(outcome.written.record) }
+      const answer = domainErrorAnswer(outcome.error)
+      if (answer === undefined) throw outcome.error
+      return { status: answer.status, body: answer.body }
+    })
+  }
+}

@@ -1,0 +1,40 @@
+// GET a user's recommendation; POST to recompute every user's state.
+import { Type } from 'typebox'
+import { ValidationError } from '../../domain/errors.ts'
+import { ErrorBody, GenerateResult, Recommendation } from '../../domain/schemas.ts'
+import { parseTimestamp } from '../../domain/time.ts'
+import type { BaseApp } from '../../http/base-app.ts'
+import type { RecommendationService } from '../../recommender/service.ts'
+import { presentRecommendation } from '../present.ts'
+
+export function recommendationRoutes (app: BaseApp, recommender: RecommendationService): void {
+  app.get('/recommendation/:user_id', {
+    schema: {
+      tags: ['recommendations'],
+      summary: "The user's current recommendation (a list holding one)",
+      params: Type.Object({ user_id: Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER }) }),
+      querystring: Type.Object({
+        limit: Type.Integer({ minimum: 1, maximum: 50, default: 3, description: 'How many events.' }),
+        at: Type.Optional(Type.String({ maxLength: 64, description: 'Compute as of this ISO-8601 instant: only coupons placed by then count, and events must be open then.' }))
+      }),
+      response: { 200: Type.Array(Recommendation), 404: ErrorBody, 422: ErrorBody }
+    }
+  }, async (request) => {
+    const { limit, at } = request.query
+    let atMicros: number | undefined
+    if (at !== undefined) {
+      atMicros = parseTimestamp(at)
+      if (atMicros === undefined) throw new ValidationError([{ field: 'querystring.at', message: 'must be an ISO-8601 timestamp' }])
+    }
+    const recommendation = await recommender.recommend(request.params.user_id, { limit, at: atMicros })
+    return [presentRecommendation(recommendation)]
+  })
+
+  app.post('/recommendation/generate', {
+    schema: { tags: ['recommendations'], summary: "Recompute every user's recommendation state from the stored coupons", response: { 200: GenerateResult } }
+  }, async () => {
+    const started = performance.now()
+    const users = await recommender.generateAll()
+    return { message: `Recommendations generated for ${users} users.`, users, elapsed_ms: Math.round(performance.now() - started) }
+  })
+}

@@ -1,0 +1,134 @@
+// Stores and reads users, events and coupons. Every write is idempotent by id: the same content again
+// answers the stored record, different content is a conflict. Each write runs in one transaction, so a
+// refused coupon leaves nothing behind, and a stored one updates the recommender's state with it.
+import type { Kysely } from 'kysely'
+import type { Coupon, Event, NewCoupon, NewEvent, NewUser, User } from '../domain/entities.ts'
+import { ConflictError, DomainError, couponNotFound, eventNotFound, eventsMissing, userNotFound } from '../domain/errors.ts'
+import type { IdGenerator } from '../domain/ids.ts'
+import { nowMicros } from '../domain/time.ts'
+import type { Database } from '../storage/database.ts'
+import { repositories } from '../storage/repositories/index.ts'
+import type { Tables } from '../storage/tables.ts'
+import { couponDifferences, eventDifferences, userDifferences } from './compare.ts'
+
+export interface Written<T> { record: T, created: boolean }
+
+type Repos = ReturnType<typeof repositories>
+
+async function writeUser (repos: Repos, input: NewUser, id: number): Promise<Written<User>> {
+  const user: User = { ...input, id, registration_date: input.registration_date ?? nowMicros() }
+  if (await repos.users.insert(user, input.registration_date === undefined)) return { record: user, created: true }
+  const stored = await repos.users.find(id)
+  if (stored === undefined) throw new Error(`user ${id} neither inserted nor found`)
+  const differences = userDifferences(stored.user, stored.registrationDateAuto, input)
+  if (differences.length > 0) throw new ConflictError('User', id, differences)
+  return { record: stored.user, created: false }
+}
+
+async function writeEvent (repos: Repos, input: NewEvent, id: number): Promise<Written<Event>> {
+  const participantsId = await repos.events.participantsId(input.participants)
+  if (await repos.events.insert({ ...input, id }, participantsId)) {
+    return { record: { ...input, id, participants_id: participantsId }, created: true }
+  }
+  const stored = await repos.events.find(id)
+  if (stored === undefined) throw new Error(`event ${id} neither inserted nor found`)
+  const differences = eventDifferences(stored, input)
+  if (differences.length > 0) throw new ConflictError('Event', id, differences)
+  return { record: stored, created: false }
+}
+
+async function writeCoupon (repos: Repos, input: NewCoupon, id: number): Promise<Written<Coupon>> {
+  if (!(await repos.users.exists(input.user_id))) throw userNotFound()
+  const eventIds = [...new Set(input.selections.map((s) => s.event_id))]
+  const sports = await repos.events.sports(eventIds)
+  if (sports.size !== eventIds.length) throw eventsMissing()
+
+  const coupon: Coupon = { ...input, id, timestamp: input.timestamp ?? nowMicros() }
+  if (await repos.coupons.insert(coupon, input.timestamp === undefined)) {
+    const betsByEvent = new Map<number, number>()
+    const betsBySport = new Map<string, number>()
+    for (const { event_id: eventId } of coupon.selections) {
+      betsByEvent.set(eventId, (betsByEvent.get(eventId) ?? 0) + 1)
+      const sport = sports.get(eventId) as string
+      betsBySport.set(sport, (betsBySport.get(sport) ?? 0) + 1)
+    }
+    await repos.events.addBets(betsByEvent)
+    await repos.recommendations.addUserBets(coupon.user_id, betsBySport, coupon.timestamp)
+    return { record: coupon, created: true }
+  }
+  const stored = await repos.coupons.find(id)
+  if (stored === undefined) throw new Error(`coupon ${id} neither inserted nor found`)
+  const differences = couponDifferences(stored.coupon, stored.timestampAuto, input)
+  if (differences.length > 0) throw new ConflictError('Coupon', id, differences)
+  return { record: stored.coupon, created: false }
+}
+
+export type WriteInput = { users: NewUser, events: NewEvent, coupons: NewCoupon }
+export type WriteOutput = { users: User, events: Event, coupons: Coupon }
+export type Entity = keyof WriteInput
+type Writer<E extends Entity> = (repos: Repos, input: WriteInput[E], id: number) => Promise<Written<WriteOutput[E]>>
+
+const writers: { [E in Entity]: Writer<E> } = { users: writeUser, events: writeEvent, coupons: writeCoupon }
+
+/** Outcome of one record in a batch: either the write or the error that refused it. */
+export type BatchOutcome<E extends Entity> = { ok: true, written: Written<WriteOutput[E]> } | { ok: false, error: unknown }
+
+export function catalogService (database: Database, nextId: IdGenerator) {
+  const repos = repositories(database.db)
+  const inTransaction = <T>(work: (repos: Repos) => Promise<T>): Promise<T> =>
+    database.db.transaction().execute((trx: Kysely<Tables>) => work(repositories(trx)))
+
+  async function write<E extends Entity> (entity: E, input: WriteInput[E]): Promise<Written<WriteOutput[E]>> {
+    const writer: Writer<E> = writers[entity]
+    return inTransaction((trx) => writer(trx, input, input.id ?? nextId()))
+  }
+
+  /**
+   * Many records in one transaction (the consumers' bulk path): each record is checked before anything of
+   * it is written, so a refused record leaves nothing behind and does not affect its neighbours.
+   */
+  async function writeMany<E extends Entity> (entity: E, inputs: Array<WriteInput[E] | Error>): Promise<Array<BatchOutcome<E>>> {
+    const writer: Writer<E> = writers[entity]
+    return inTransaction(async (trx) => {
+      const outcomes: Array<BatchOutcome<E>> = []
+      for (const input of inputs) {
+        if (input instanceof Error) {
+          outcomes.push({ ok: false, error: input })
+          continue
+        }
+        try {
+          outcomes.push({ ok: true, written: await writer(trx, input, input.id ?? nextId()) })
+        } catch (error) {
+          // A refusal is this record's answer; anything else (the database failing) fails the whole batch.
+          if (!(error instanceof DomainError)) throw error
+          outcomes.push({ ok: false, error })
+        }
+      }
+      return outcomes
+    })
+  }
+
+  return {
+    write,
+    writeMany,
+    async user (id: number): Promise<User> {
+      return (await repos.users.find(id))?.user ?? Promise.reject(userNotFound())
+    },
+    async event (id: number): Promise<Event> {
+      return (await repos.events.find(id)) ?? Promise.reject(eventNotFound())
+    },
+    async coupon (id: number): Promise<Coupon> {
+      return (await repos.coupons.find(id))?.coupon ?? Promise.reject(couponNotFound())
+    },
+    async couponsOfUser (userId: number): Promise<Coupon[]> {
+      if (!(await repos.users.exists(userId))) throw userNotFound()
+      return repos.coupons.listByUser(userId)
+    },
+    async counts (): Promise<{ users: number, events: number, coupons: number }> {
+      const [users, events, coupons] = await Promise.all([repos.users.count(), repos.events.count(), repos.coupons.count()])
+      return { users, events, coupons }
+    }
+  }
+}
+
+export type CatalogService = ReturnType<typeof catalogService>

@@ -1,0 +1,116 @@
+// Every setting of every service: one TypeBox schema over environment variables, validated once at start-up.
+import { Type, type Static } from 'typebox'
+import { Ajv } from 'ajv'
+import { homedir } from 'node:os'
+import { join } from 'node:path'
+import type { EntityName } from '../domain/entities.ts'
+
+/** The schema documents each variable; README's configuration table is generated from it (npm run docs:config). */
+export const EnvSchema = Type.Object({
+  HOST: Type.String({ default: '127.0.0.1', description: 'Interface the HTTP services listen on (0.0.0.0 in containers).' }),
+  PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 8098, description: 'Port of the main API.' }),
+  PRODUCER_PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 8099, description: 'Port of the gateway (producer).' }),
+  LOG_LEVEL: Type.Union([Type.Literal('fatal'), Type.Literal('error'), Type.Literal('warn'), Type.Literal('info'), Type.Literal('debug'), Type.Literal('trace'), Type.Literal('silent')], { default: 'info', description: 'pino log level.' }),
+  DATABASE_URL: Type.String({ minLength: 1, default: 'sqlite:data/betting.sqlite', description: 'sqlite:<file> (embedded default, `:memory:` allowed) or postgres://user@host:port/db.' }),
+  DATABASE_SCHEMA: Type.String({ pattern: '^[a-z_][a-z0-9_]{0,62}$', default: 'public', description: 'PostgreSQL schema holding the tables; created when missing.' }),
+  DATABASE_POOL_SIZE: Type.Integer({ minimum: 1, maximum: 200, default: 10, description: 'PostgreSQL connections per API instance.' }),
+  SQLITE_SYNCHRONOUS: Type.Union([Type.Literal('NORMAL'), Type.Literal('FULL')], { default: 'NORMAL', description: 'SQLite durability: NORMAL survives process crashes, FULL also power loss (slower).' }),
+  INSTANCE_ID: Type.Integer({ minimum: -1, maximum: 127, default: -1, description: 'Id generator instance number (0-127); give each API and gateway instance its own. -1: random.' }),
+  BOOTSTRAP_SERVER: Type.String({ default: '', description: 'Kafka bootstrap servers (comma-separated). Empty: `npm start` runs a local broker and the services use 127.0.0.1:KAFKA_PORT.' }),
+  TOPIC_PREFIX: Type.String({ pattern: '^[A-Za-z0-9._-]{0,100}$', default: '', description: 'Prefix of every topic name (users, events, coupons and their .retry and .dlq topics).' }),
+  TOPICS: Type.String({ pattern: '^(users|events|coupons)(,(users|events|coupons))*$', default: 'users,events,coupons', description: 'Entities the consumer reads, comma-separated; topic name is TOPIC_PREFIX + entity.' }),
+  TOPIC_PARTITIONS: Type.Integer({ minimum: 1, maximum: 1000, default: 3, description: 'Partitions of each topic created at start-up.' }),
+  CONSUMER_GROUP_PREFIX: Type.String({ pattern: '^[A-Za-z0-9._-]{1,100}$', default: 'betting', description: 'Consumer group of a topic is <prefix>-<topic>.' }),
+  CONSUMER_BATCH_SIZE: Type.Integer({ minimum: 1, maximum: 5000, default: 500, description: 'Most records a consumer delivers to the API in one bulk request.' }),
+  RETRY_WINDOW_MS: Type.Integer({ minimum: 0, default: 300_000, description: 'How long a record whose user or events are missing is retried before it is dead-lettered.' }),
+  RETRY_DELAY_MS: Type.Integer({ minimum: 10, default: 1000, description: 'First delay before a missing-reference retry; doubles per attempt up to 30 s.' }),
+  API_URL: Type.String({ pattern: '^https?://', default: 'http://127.0.0.1:8098', description: 'Where consumers deliver records.' }),
+  API_KEYS: Type.String({ default: '', description: 'Comma-separated keys; when set, every write needs the X-API-Key header. Empty: open (quick start).' }),
+  API_KEY: Type.String({ default: '', description: 'Key the consumer sends to the API (defaults to the first of API_KEYS).' }),
+  PROTECT_READS: Type.Boolean({ default: false, description: 'When API_KEYS is set, also require a key on GET endpoints.' }),
+  RATE_LIMIT_PER_MINUTE: Type.Integer({ minimum: 0, default: 0, description: 'Gateway requests per client IP per minute; 0 turns the limit off.' }),
+  REQUEST_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 30_000, description: 'Longest time an HTTP request may take before the server answers 408/503.' }),
+  KAFKA_PORT: Type.Integer({ minimum: 1, maximum: 65535, default: 9092, description: 'Port of the local broker (npm run kafka).' }),
+  KAFKA_CONTROLLER_PORT: Type.Integer({ minimum: 1, maximum: 65535, default: 9093, description: 'KRaft controller port of the local broker.' }),
+  KAFKA_DATA_DIR: Type.String({ default: 'data/kafka', description: 'Local broker data and log directory.' }),
+  KAFKA_CACHE_DIR: Type.String({ default: join(homedir(), '.cache', 'betting-kafka'), description: 'Where the Kafka jars fetched with Maven are kept between runs.' }),
+  KAFKA_HEAP: Type.String({ pattern: '^[0-9]+[mg]$', default: '512m', description: 'Java heap of the local broker.' })
+})
+
+export type Env = Static<typeof EnvSchema>
+
+export class ConfigError extends Error {
+  override name = 'ConfigError'
+}
+
+const ajv = new Ajv({ coerceTypes: true, useDefaults: true, allErrors: true, strict: false })
+const validateEnv = ajv.compile(EnvSchema)
+
+/** A frozen, typed view of the environment; an invalid variable throws a sentence naming it. */
+export function loadConfig (env: NodeJS.ProcessEnv = process.env, overrides: Partial<Env> = {}): Config {
+  const raw: Record<string, unknown> = {}
+  for (const key of Object.keys(EnvSchema.properties)) {
+    const value = env[key]
+    if (value !== undefined && value !== '') raw[key] = value
+  }
+  Object.assign(raw, overrides)
+  if (!validateEnv(raw)) {
+    const problems = (validateEnv.errors ?? []).map((e) => {
+      const name = e.instancePath.replace(/^\//, '')
+      return `${name} ${e.message ?? 'is invalid'} (got ${JSON.stringify(raw[name])})`
+    })
+    throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`)
+  }
+  return toConfig(raw as Env)
+}
+
+function toConfig (env: Env) {
+  const apiKeys = env.API_KEYS.split(',').map((k) => k.trim()).filter((k) => k.length > 0)
+  return Object.freeze({
+    host: env.HOST,
+    apiPort: env.PORT,
+    gatewayPort: env.PRODUCER_PORT,
+    logLevel: env.LOG_LEVEL,
+    database: {
+      url: env.DATABASE_URL,
+      schema: env.DATABASE_SCHEMA,
+      poolSize: env.DATABASE_POOL_SIZE,
+      sqliteSynchronous: env.SQLITE_SYNCHRONOUS
+    },
+    instanceId: env.INSTANCE_ID,
+    kafka: {
+      bootstrapServers: env.BOOTSTRAP_SERVER.split(',').map((s) => s.trim()).filter((s) => s.length > 0),
+      topicPrefix: env.TOPIC_PREFIX,
+      partitions: env.TOPIC_PARTITIONS,
+      groupPrefix: env.CONSUMER_GROUP_PREFIX,
+      localPort: env.KAFKA_PORT,
+      localControllerPort: env.KAFKA_CONTROLLER_PORT,
+      dataDir: env.KAFKA_DATA_DIR,
+      cacheDir: env.KAFKA_CACHE_DIR,
+      heap: env.KAFKA_HEAP
+    },
+    consumer: {
+      entities: [...new Set(env.TOPICS.split(','))] as EntityName[],
+      batchSize: env.CONSUMER_BATCH_SIZE,
+      retryWindowMs: env.RETRY_WINDOW_MS,
+      retryDelayMs: env.RETRY_DELAY_MS,
+      apiUrl: env.API_URL,
+      apiKey: env.API_KEY !== '' ? env.API_KEY : (apiKeys[0] ?? '')
+    },
+    security: {
+      apiKeys,
+      protectReads: env.PROTECT_READS,
+      rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
+      requestTimeoutMs: env.REQUEST_TIMEOUT_MS
+    }
+  })
+}
+
+export type Config = Readonly<ReturnType<typeof toConfig>>
+
+/** Bootstrap servers the services use: the configured ones, else the local broker's address. */
+export function kafkaBrokers (config: Config): string[] {
+  return config.kafka.bootstrapServers.length > 0
+    ? config.kafka.bootstrapServers
+    : [`127.0.0.1:${config.kafka.localPort}`]
+}

@@ -1,0 +1,125 @@
+// One TypeBox schema per entity: request validation (API and gateway), TypeScript types and OpenAPI.
+import { Type, type Static } from 'typebox'
+
+export const MAX_COUPON_SELECTIONS = 30
+const MAX_TEXT = 200
+
+/** Clients may send ids as integers or as numeric strings ("55862"); both mean the same id. */
+export const IdInput = Type.Union([
+  Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER }),
+  Type.String({ pattern: '^[0-9]{1,16}$' })
+], { description: 'Non-negative safe integer, or the same as a numeric string.' })
+
+const TimestampInput = Type.String({
+  maxLength: 64,
+  description: 'ISO-8601; a timestamp without a zone is read as UTC.',
+  examples: ['2024-02-03 20:48:20.438447', '2024-02-03T20:48:20Z']
+})
+const Text = Type.String({ minLength: 1, maxLength: MAX_TEXT, pattern: '\\S' })
+const CountryCode = Type.String({ pattern: '^[A-Za-z]{2,3}$', description: 'ISO 3166 alpha-2 or alpha-3, any case.' })
+
+export const UserInput = Type.Object({
+  id: Type.Optional(IdInput),
+  user_id: Type.Optional(IdInput),
+  birth_year: Type.Integer({ minimum: 1900, description: 'From 1900 to the current year minus 18.' }),
+  country: CountryCode,
+  currency: Type.String({ pattern: '^[A-Za-z]{3}$', description: 'ISO 4217 code, any case.' }),
+  gender: Type.Union([Type.Literal('M'), Type.Literal('F')]),
+  registration_date: Type.Optional(TimestampInput)
+}, { description: 'A user; `user_id` is accepted as an alias of `id`. Unknown fields are ignored.' })
+
+export const EventInput = Type.Object({
+  id: Type.Optional(IdInput),
+  event_id: Type.Optional(IdInput),
+  begin_timestamp: TimestampInput,
+  end_timestamp: TimestampInput,
+  country: Text,
+  league: Text,
+  sport: Text,
+  participants: Type.Array(Text, { minItems: 2, maxItems: 50, description: 'At least two distinct names, home first.' })
+}, { description: 'A sports event; `event_id` is accepted as an alias of `id`.' })
+
+export const SelectionInput = Type.Object({
+  event_id: IdInput,
+  odds: Type.Number({ exclusiveMinimum: 1, description: 'Decimal odds, above 1.0.' })
+})
+
+export const CouponInput = Type.Object({
+  id: Type.Optional(IdInput),
+  coupon_id: Type.Optional(IdInput),
+  user_id: IdInput,
+  stake: Type.Number({ exclusiveMinimum: 0 }),
+  timestamp: Type.Optional(TimestampInput),
+  selections: Type.Array(SelectionInput, { minItems: 1, maxItems: MAX_COUPON_SELECTIONS })
+}, { description: 'A betting coupon; `coupon_id` is accepted as an alias of `id`.' })
+
+const Id = Type.Integer({ minimum: 0 })
+const Timestamp = Type.String({ description: 'ISO-8601 in UTC with microseconds.' })
+
+export const User = Type.Object({
+  id: Id,
+  birth_year: Type.Integer(),
+  country: Type.String(),
+  currency: Type.String(),
+  gender: Type.String(),
+  registration_date: Timestamp
+})
+
+export const Event = Type.Object({
+  id: Id,
+  begin_timestamp: Timestamp,
+  end_timestamp: Timestamp,
+  country: Type.String(),
+  league: Type.String(),
+  sport: Type.String(),
+  participants: Type.Array(Type.String()),
+  participants_id: Type.Integer({ description: 'Same participant list (same order) gives the same id.' })
+})
+
+export const Selection = Type.Object({ event_id: Id, odds: Type.Number() })
+
+export const Coupon = Type.Object({
+  id: Id,
+  user_id: Id,
+  stake: Type.Number(),
+  timestamp: Timestamp,
+  selections: Type.Array(Selection)
+})
+
+export const Recommendation = Type.Object({
+  id: Type.String({ description: 'Identifies the content: the same user, algorithm and events give the same id.' }),
+  user_id: Id,
+  algorithm: Type.String(),
+  generated_at: Timestamp,
+  events: Type.Array(Event)
+})
+
+export const GenerateResult = Type.Object({
+  message: Type.String(),
+  users: Type.Integer(),
+  elapsed_ms: Type.Number()
+})
+
+export const ErrorBody = Type.Object({
+  detail: Type.String({ description: 'What went wrong, in words.' }),
+  code: Type.String({ description: 'Stable machine-readable error code.' }),
+  errors: Type.Optional(Type.Array(Type.Object({ field: Type.String(), message: Type.String() })))
+})
+
+/** One record's outcome in a bulk request: the same status and body a single request would get. */
+export const BulkResult = Type.Object({
+  status: Type.Integer(),
+  body: Type.Union([Type.Object({}, { additionalProperties: true }), ErrorBody])
+})
+
+export const BulkResponse = Type.Object({ results: Type.Array(BulkResult) })
+export const BulkRequest = Type.Array(Type.Unknown(), { minItems: 1, maxItems: 5000, description: 'Records, each validated on its own.' })
+
+export type UserInput = Static<typeof UserInput>
+export type EventInput = Static<typeof EventInput>
+export type CouponInput = Static<typeof CouponInput>
+export type UserResponse = Static<typeof User>
+export type EventResponse = Static<typeof Event>
+export type CouponResponse = Static<typeof Coupon>
+export type RecommendationResponse = Static<typeof Recommendation>
+export type ErrorBody = Static<typeof ErrorBody>

@@ -1,0 +1,142 @@
+// Validation and normalisation of incoming records, shared by the API, the gateway and the bulk endpoints:
+// the TypeBox schema checks shape and types, then the rules a schema cannot say (dynamic year bound,
+// code lists, time order, distinct participants) are checked here, and aliases are resolved.
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv'
+import type { TSchema } from 'typebox'
+import { isCountryCode, isCurrencyCode } from './codes.ts'
+import type { NewCoupon, NewEvent, NewUser } from './entities.ts'
+import { ValidationError, type FieldError } from './errors.ts'
+import { CouponInput, EventInput, UserInput } from './schemas.ts'
+import { parseTimestamp } from './time.ts'
+
+/** Bodies are validated strictly (no coercion: `true` is not an id); query strings and paths are text, so coerced. */
+export const bodyAjv = new Ajv({ allErrors: true, coerceTypes: false, useDefaults: false, strict: false })
+export const paramsAjv = new Ajv({ allErrors: false, coerceTypes: true, useDefaults: true, strict: false })
+
+const MAX_REPORTED_ERRORS = 20
+
+/** Turn ajv errors into one entry per bad field, named like `body.selections[2].odds`. */
+export function fieldErrors (errors: ErrorObject[] | null | undefined, root: string): FieldError[] {
+  const seen = new Map<string, string>()
+  for (const e of errors ?? []) {
+    let path = root + e.instancePath.split('/').slice(1).map((p) => /^\d+$/.test(p) ? `[${p}]` : `.${p}`).join('')
+    let message = e.message ?? 'is invalid'
+    if (e.keyword === 'required') {
+      path += `.${String((e.params as { missingProperty: string }).missingProperty)}`
+      message = 'is required'
+    }
+    // A union's branches each report; keep the first sentence per field, it is the most useful.
+    if (!seen.has(path)) seen.set(path, message)
+    if (seen.size >= MAX_REPORTED_ERRORS) break
+  }
+  return [...seen].map(([field, message]) => ({ field, message }))
+}
+
+function compile<T> (schema: TSchema): (body: unknown) => T {
+  const check: ValidateFunction = bodyAjv.compile(schema)
+  return (body) => {
+    if (!check(body)) throw new ValidationError(fieldErrors(check.errors, 'body'))
+    return body as T
+  }
+}
+
+const checkUserShape = compile<UserInput>(UserInput)
+const checkEventShape = compile<EventInput>(EventInput)
+const checkCouponShape = compile<CouponInput>(CouponInput)
+
+type IdValue = number | string
+
+function toId (value: IdValue | undefined): number | undefined {
+  if (value === undefined) return undefined
+  return typeof value === 'number' ? value : Number(value)
+}
+
+/** `id` or its alias; when both are present they must agree. */
+function resolveId (errors: FieldError[], id: IdValue | undefined, alias: IdValue | undefined, aliasName: string): number | undefined {
+  const a = toId(id); const b = toId(alias)
+  if (a !== undefined && b !== undefined && a !== b) {
+    errors.push({ field: `body.${aliasName}`, message: `must equal body.id when both are sent (${a} != ${b})` })
+  }
+  for (const [name, v] of [['id', a], [aliasName, b]] as const) {
+    if (v !== undefined && !Number.isSafeInteger(v)) errors.push({ field: `body.${name}`, message: 'must be a safe integer' })
+  }
+  return a ?? b
+}
+
+function timestamp (errors: FieldError[], field: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined
+  const micros = parseTimestamp(text)
+  if (micros === undefined) errors.push({ field, message: 'must be an ISO-8601 timestamp' })
+  return micros
+}
+
+function finish<T> (errors: FieldError[], value: T): T {
+  if (errors.length > 0) throw new ValidationError(errors)
+  return value
+}
+
+/** Rules beyond the schema, and aliases resolved, for a body the schema already accepted. */
+export function normaliseUser (input: UserInput, now = new Date()): NewUser {
+  const errors: FieldError[] = []
+  const id = resolveId(errors, input.id, input.user_id, 'user_id')
+  const maxYear = now.getUTCFullYear() - 18
+  if (input.birth_year > maxYear) errors.push({ field: 'body.birth_year', message: `must be <= ${maxYear} (users are adults)` })
+  if (!isCountryCode(input.country)) errors.push({ field: 'body.country', message: 'must be an ISO 3166 alpha-2 or alpha-3 country code' })
+  if (!isCurrencyCode(input.currency)) errors.push({ field: 'body.currency', message: 'must be an ISO 4217 currency code' })
+  const registration = timestamp(errors, 'body.registration_date', input.registration_date)
+  return finish(errors, {
+    id,
+    birth_year: input.birth_year,
+    country: input.country.toUpperCase(),
+    currency: input.currency.toUpperCase(),
+    gender: input.gender,
+    registration_date: registration
+  })
+}
+
+export function normaliseEvent (input: EventInput): NewEvent {
+  const errors: FieldError[] = []
+  const id = resolveId(errors, input.id, input.event_id, 'event_id')
+  const begin = timestamp(errors, 'body.begin_timestamp', input.begin_timestamp)
+  const end = timestamp(errors, 'body.end_timestamp', input.end_timestamp)
+  if (begin !== undefined && end !== undefined && end < begin) {
+    errors.push({ field: 'body.end_timestamp', message: 'must not be before begin_timestamp' })
+  }
+  if (new Set(input.participants).size !== input.participants.length) {
+    errors.push({ field: 'body.participants', message: 'must be distinct names' })
+  }
+  return finish(errors, {
+    id,
+    begin_timestamp: begin ?? 0,
+    end_timestamp: end ?? 0,
+    country: input.country,
+    league: input.league,
+    sport: input.sport,
+    participants: input.participants
+  })
+}
+
+export function normaliseCoupon (input: CouponInput): NewCoupon {
+  const errors: FieldError[] = []
+  const id = resolveId(errors, input.id, input.coupon_id, 'coupon_id')
+  const userId = toId(input.user_id) as number
+  if (!Number.isSafeInteger(userId)) errors.push({ field: 'body.user_id', message: 'must be a safe integer' })
+  if (!Number.isFinite(input.stake)) errors.push({ field: 'body.stake', message: 'must be finite' })
+  const selections = input.selections.map((s, i) => {
+    const eventId = toId(s.event_id) as number
+    if (!Number.isSafeInteger(eventId)) errors.push({ field: `body.selections[${i}].event_id`, message: 'must be a safe integer' })
+    if (!Number.isFinite(s.odds)) errors.push({ field: `body.selections[${i}].odds`, message: 'must be finite' })
+    return { event_id: eventId, odds: s.odds }
+  })
+  const placedAt = timestamp(errors, 'body.timestamp', input.timestamp)
+  return finish(errors, { id, user_id: userId, stake: input.stake, timestamp: placedAt, selections })
+}
+
+/** Schema check then normalisation, for records that did not come through a route's schema (bulk, Kafka). */
+export const parsers = {
+  users: (body: unknown): NewUser => normaliseUser(checkUserShape(body)),
+  events: (body: unknown): NewEvent => normaliseEvent(checkEventShape(body)),
+  coupons: (body: unknown): NewCoupon => normaliseCoupon(checkCouponShape(body))
+} as const
+
+export const normalisers = { users: normaliseUser, events: normaliseEvent, coupons: normaliseCoupon } as const

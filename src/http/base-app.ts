@@ -1,0 +1,66 @@
+// What the API and the gateway share as HTTP servers: logging, limits, one validator setup, the error
+// mapping, API keys, security headers, health and Prometheus metrics.
+import helmet from '@fastify/helmet'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify'
+import { collectDefaultMetrics, Histogram, Registry } from 'prom-client'
+import type { Config } from '../config/config.ts'
+import { bodyAjv, paramsAjv } from '../domain/validation.ts'
+import { installAuth } from './auth.ts'
+import { installErrorHandler } from './errors.ts'
+
+export const BODY_LIMIT_BYTES = 1024 * 1024
+
+export interface BaseAppOptions {
+  config: Config
+  service: 'api' | 'gateway'
+  logger?: FastifyBaseLogger | boolean
+}
+
+export function createBaseApp ({ config, service, logger }: BaseAppOptions) {
+  const app = Fastify({
+    loggerInstance: typeof logger === 'object' ? logger : undefined,
+    logger: typeof logger === 'object' ? undefined : (logger ?? { level: config.logLevel, redact: ['req.headers["x-api-key"]'] }),
+    // One log line per request costs more than the request itself at these rates; errors are still logged.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: BODY_LIMIT_BYTES,
+    requestTimeout: config.security.requestTimeoutMs,
+    connectionTimeout: config.security.requestTimeoutMs,
+    keepAliveTimeout: 72_000,
+    forceCloseConnections: 'idle',
+    return503OnClosing: true,
+    routerOptions: { maxParamLength: 200 }
+  }).withTypeProvider<TypeBoxTypeProvider>()
+
+  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? bodyAjv : paramsAjv).compile(schema))
+  installErrorHandler(app as unknown as FastifyInstance)
+  app.register(helmet, { contentSecurityPolicy: false, global: true })
+  installAuth(app as unknown as FastifyInstance, {
+    keys: config.security.apiKeys,
+    protectReads: config.security.protectReads,
+    openPaths: ['/health', '/metrics', '/docs', '/openapi.json']
+  })
+
+  const registry = new Registry()
+  registry.setDefaultLabels({ service })
+  collectDefaultMetrics({ register: registry })
+  const duration = new Histogram({
+    name: 'http_request_duration_seconds',
+    help: 'HTTP request duration by route and status',
+    labelNames: ['method', 'route', 'status'],
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [registry]
+  })
+  app.addHook('onResponse', async (request, reply) => {
+    duration.observe({ method: request.method, route: request.routeOptions.url ?? 'unknown', status: reply.statusCode }, reply.elapsedTime / 1000)
+  })
+
+  app.get('/health', { schema: { hide: true } }, async () => ({ status: 'ok', service }))
+  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
+    return reply.type(registry.contentType).send(await registry.metrics())
+  })
+
+  return { app, registry }
+}
+
+export type BaseApp = ReturnType<typeof createBaseApp>['app']

@@ -1,0 +1,87 @@
+// Versioned schema migrations, applied at start-up on SQLite and PostgreSQL alike.
+import { sql, type Kysely, type Migration, type MigrationProvider } from 'kysely'
+import type { Dialect } from './database.ts'
+
+// Written against Kysely<any>: a migration describes the schema as it was at that version, not as the
+// current table types say.
+function migrations (dialect: Dialect): Record<string, Migration> {
+  return {
+    '0001_initial': {
+      async up (db: Kysely<any>) {
+        await db.schema.createTable('users')
+          .addColumn('id', 'bigint', (c) => c.primaryKey())
+          .addColumn('birth_year', 'integer', (c) => c.notNull())
+          .addColumn('country', 'text', (c) => c.notNull())
+          .addColumn('currency', 'text', (c) => c.notNull())
+          .addColumn('gender', 'text', (c) => c.notNull())
+          .addColumn('registration_date', 'bigint', (c) => c.notNull())
+          .addColumn('registration_date_auto', 'integer', (c) => c.notNull())
+          .execute()
+
+        const participants = db.schema.createTable('participants')
+        await (dialect === 'postgres'
+          ? participants.addColumn('id', 'integer', (c) => c.primaryKey().generatedByDefaultAsIdentity())
+          : participants.addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement()))
+          .addColumn('names', 'text', (c) => c.notNull().unique())
+          .execute()
+
+        await db.schema.createTable('events')
+          .addColumn('id', 'bigint', (c) => c.primaryKey())
+          .addColumn('begin_ts', 'bigint', (c) => c.notNull())
+          .addColumn('end_ts', 'bigint', (c) => c.notNull())
+          .addColumn('country', 'text', (c) => c.notNull())
+          .addColumn('league', 'text', (c) => c.notNull())
+          .addColumn('sport', 'text', (c) => c.notNull())
+          .addColumn('participants_id', 'integer', (c) => c.notNull().references('participants.id'))
+          .addColumn('bet_count', 'integer', (c) => c.notNull().defaultTo(0))
+          .execute()
+        // Candidates of a sport, soonest first (recommender step 2).
+        await db.schema.createIndex('events_sport_begin').on('events').columns(['sport', 'begin_ts', 'id']).execute()
+        // Most-bet-on open events (fill and cold start).
+        await db.schema.createIndex('events_popularity').on('events').columns(['bet_count desc', 'begin_ts', 'id']).execute()
+
+        await db.schema.createTable('coupons')
+          .addColumn('id', 'bigint', (c) => c.primaryKey())
+          .addColumn('user_id', 'bigint', (c) => c.notNull().references('users.id'))
+          .addColumn('stake', 'double precision', (c) => c.notNull())
+          .addColumn('placed_at', 'bigint', (c) => c.notNull())
+          .addColumn('placed_at_auto', 'integer', (c) => c.notNull())
+          .execute()
+        // A user's coupons, newest first.
+        await db.schema.createIndex('coupons_user_placed').on('coupons').columns(['user_id', 'placed_at desc', 'id desc']).execute()
+
+        await db.schema.createTable('selections')
+          .addColumn('coupon_id', 'bigint', (c) => c.notNull().references('coupons.id'))
+          .addColumn('position', 'integer', (c) => c.notNull())
+          .addColumn('event_id', 'bigint', (c) => c.notNull().references('events.id'))
+          .addColumn('odds', 'double precision', (c) => c.notNull())
+          .addPrimaryKeyConstraint('selections_pk', ['coupon_id', 'position'])
+          .execute()
+        await db.schema.createIndex('selections_event').on('selections').column('event_id').execute()
+
+        await db.schema.createTable('user_sport_stats')
+          .addColumn('user_id', 'bigint', (c) => c.notNull())
+          .addColumn('sport', 'text', (c) => c.notNull())
+          .addColumn('bets', 'integer', (c) => c.notNull())
+          .addColumn('last_bet_at', 'bigint', (c) => c.notNull())
+          .addPrimaryKeyConstraint('user_sport_stats_pk', ['user_id', 'sport'])
+          .execute()
+
+        await db.schema.createTable('meta')
+          .addColumn('key', 'text', (c) => c.primaryKey())
+          .addColumn('value', 'bigint', (c) => c.notNull())
+          .execute()
+        await sql`insert into meta (key, value) values ('max_event_duration', 0)`.execute(db)
+      },
+      async down (db: Kysely<any>) {
+        for (const table of ['meta', 'user_sport_stats', 'selections', 'coupons', 'events', 'participants', 'users']) {
+          await db.schema.dropTable(table).execute()
+        }
+      }
+    }
+  }
+}
+
+export function migrationProvider (dialect: Dialect): MigrationProvider {
+  return { getMigrations: async () => migrations(dialect) }
+}

@@ -1,0 +1,62 @@
+// All SQL about coupons and their selections.
+import type { Kysely } from 'kysely'
+import type { Coupon, Selection } from '../../domain/entities.ts'
+import type { CouponsTable, Tables } from '../tables.ts'
+
+export interface StoredCoupon { coupon: Coupon, timestampAuto: boolean }
+
+export function couponRepository (db: Kysely<Tables>) {
+  async function selectionsOf (couponIds: number[]): Promise<Map<number, Selection[]>> {
+    const bySelection = new Map<number, Selection[]>(couponIds.map((id) => [id, []]))
+    if (couponIds.length === 0) return bySelection
+    const rows = await db.selectFrom('selections').select(['coupon_id', 'event_id', 'odds'])
+      .where('coupon_id', 'in', couponIds).orderBy('coupon_id').orderBy('position').execute()
+    for (const row of rows) bySelection.get(row.coupon_id)?.push({ event_id: row.event_id, odds: row.odds })
+    return bySelection
+  }
+
+  function toStored (row: CouponsTable, selections: Selection[]): StoredCoupon {
+    return {
+      coupon: { id: row.id, user_id: row.user_id, stake: row.stake, timestamp: row.placed_at, selections },
+      timestampAuto: row.placed_at_auto === 1
+    }
+  }
+
+  return {
+    /** Inserts the coupon and its selections (order kept) unless the id exists; true when this call stored it. */
+    async insert (coupon: Coupon, timestampAuto: boolean): Promise<boolean> {
+      const result = await db.insertInto('coupons').values({
+        id: coupon.id,
+        user_id: coupon.user_id,
+        stake: coupon.stake,
+        placed_at: coupon.timestamp,
+        placed_at_auto: timestampAuto ? 1 : 0
+      }).onConflict((oc) => oc.column('id').doNothing()).executeTakeFirst()
+      if (Number(result.numInsertedOrUpdatedRows ?? 0n) === 0) return false
+      await db.insertInto('selections').values(coupon.selections.map((s, position) => ({
+        coupon_id: coupon.id, position, event_id: s.event_id, odds: s.odds
+      }))).execute()
+      return true
+    },
+
+    async find (id: number): Promise<StoredCoupon | undefined> {
+      const row = await db.selectFrom('coupons').selectAll().where('id', '=', id).executeTakeFirst()
+      if (row === undefined) return undefined
+      const selections = await selectionsOf([id])
+      return toStored(row, selections.get(id) ?? [])
+    },
+
+    /** A user's coupons, newest first. */
+    async listByUser (userId: number): Promise<Coupon[]> {
+      const rows = await db.selectFrom('coupons').selectAll().where('user_id', '=', userId)
+        .orderBy('placed_at', 'desc').orderBy('id', 'desc').execute()
+      const selections = await selectionsOf(rows.map((r) => r.id))
+      return rows.map((row) => toStored(row, selections.get(row.id) ?? []).coupon)
+    },
+
+    async count (): Promise<number> {
+      const row = await db.selectFrom('coupons').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
+      return Number(row.n)
+    }
+  }
+}

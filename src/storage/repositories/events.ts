@@ -1,0 +1,93 @@
+// All SQL about events and their participant lists.
+import { sql, type Kysely } from 'kysely'
+import type { Event, NewEvent } from '../../domain/entities.ts'
+import type { Tables } from '../tables.ts'
+
+const EVENT_COLUMNS = [
+  'events.id', 'events.begin_ts', 'events.end_ts', 'events.country', 'events.league', 'events.sport',
+  'events.participants_id', 'participants.names'
+] as const
+
+export interface EventRow {
+  id: number
+  begin_ts: number
+  end_ts: number
+  country: string
+  league: string
+  sport: string
+  participants_id: number
+  names: string
+}
+
+export function toEvent (row: EventRow): Event {
+  return {
+    id: row.id,
+    begin_timestamp: row.begin_ts,
+    end_timestamp: row.end_ts,
+    country: row.country,
+    league: row.league,
+    sport: row.sport,
+    participants: JSON.parse(row.names) as string[],
+    participants_id: row.participants_id
+  }
+}
+
+export function eventRepository (db: Kysely<Tables>) {
+  const selectEvents = () => db.selectFrom('events').innerJoin('participants', 'participants.id', 'events.participants_id').select(EVENT_COLUMNS)
+
+  return {
+    selectEvents,
+
+    /** The id of a participant list, storing the list the first time it is seen. */
+    async participantsId (participants: string[]): Promise<number> {
+      const names = JSON.stringify(participants)
+      await db.insertInto('participants').values({ names }).onConflict((oc) => oc.column('names').doNothing()).execute()
+      const row = await db.selectFrom('participants').select('id').where('names', '=', names).executeTakeFirstOrThrow()
+      return row.id
+    },
+
+    /** Inserts unless the id exists; true when this call stored it. */
+    async insert (event: NewEvent & { id: number }, participantsId: number): Promise<boolean> {
+      const result = await db.insertInto('events').values({
+        id: event.id,
+        begin_ts: event.begin_timestamp,
+        end_ts: event.end_timestamp,
+        country: event.country,
+        league: event.league,
+        sport: event.sport,
+        participants_id: participantsId
+      }).onConflict((oc) => oc.column('id').doNothing()).executeTakeFirst()
+      const inserted = Number(result.numInsertedOrUpdatedRows ?? 0n) > 0
+      if (inserted) {
+        // The longest event so far bounds how far back the recommender must look for events still open.
+        const duration = event.end_timestamp - event.begin_timestamp
+        await db.updateTable('meta').set({ value: duration }).where('key', '=', 'max_event_duration').where('value', '<', duration).execute()
+      }
+      return inserted
+    },
+
+    async find (id: number): Promise<Event | undefined> {
+      const row = await selectEvents().where('events.id', '=', id).executeTakeFirst()
+      return row === undefined ? undefined : toEvent(row)
+    },
+
+    /** Sport of each of the given events that exists. */
+    async sports (ids: number[]): Promise<Map<number, string>> {
+      if (ids.length === 0) return new Map()
+      const rows = await db.selectFrom('events').select(['id', 'sport']).where('id', 'in', ids).execute()
+      return new Map(rows.map((r) => [r.id, r.sport]))
+    },
+
+    /** Adds to events' popularity; ids in ascending order so concurrent writers lock rows in the same order. */
+    async addBets (countsByEvent: Map<number, number>): Promise<void> {
+      for (const [id, n] of [...countsByEvent].sort((a, b) => a[0] - b[0])) {
+        await db.updateTable('events').set({ bet_count: sql`bet_count + ${n}` }).where('id', '=', id).execute()
+      }
+    },
+
+    async count (): Promise<number> {
+      const row = await db.selectFrom('events').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
+      return Number(row.n)
+    }
+  }
+}

@@ -1,0 +1,69 @@
+// Table shapes for kysely: one interface per table gives the select, insert and update types.
+import type { Generated } from 'kysely'
+
+export interface UsersTable {
+  id: number
+  birth_year: number
+  country: string
+  currency: string
+  gender: string
+  registration_date: number
+  /** 1 when the server filled registration_date (the client sent none): replays then skip comparing it. */
+  registration_date_auto: number
+}
+
+export interface ParticipantsTable {
+  id: Generated<number>
+  /** The participant list as JSON text, in order; unique, so a list is stored once. */
+  names: string
+}
+
+export interface EventsTable {
+  id: number
+  begin_ts: number
+  end_ts: number
+  country: string
+  league: string
+  sport: string
+  participants_id: number
+  /** Selections on this event across all coupons: the recommender's popularity, kept on write. */
+  bet_count: Generated<number>
+}
+
+export interface CouponsTable {
+  id: number
+  user_id: number
+  stake: number
+  placed_at: number
+  placed_at_auto: number
+}
+
+export interface SelectionsTable {
+  coupon_id: number
+  position: number
+  event_id: number
+  odds: number
+}
+
+/** Per user and sport: how many selections, and the newest coupon time: the recommender's incremental state. */
+export interface UserSportStatsTable {
+  user_id: number
+  sport: string
+  bets: number
+  last_bet_at: number
+}
+
+export interface MetaTable {
+  key: string
+  value: number
+}
+
+export interface Tables {
+  users: UsersTable
+  participants: ParticipantsTable
+  events: EventsTable
+  coupons: CouponsTable
+  selections: SelectionsTable
+  user_sport_stats: UserSportStatsTable
+  meta: MetaTable
+}

@@ -5,6 +5,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import { collectDefaultMetrics, Histogram, Registry } from 'prom-client'
 import type { Config } from '../config/config.ts'
+import { createLogger } from '../config/logger.ts'
 import { bodyAjv, paramsAjv } from '../domain/validation.ts'
 import { installAuth } from './auth.ts'
 import { installErrorHandler } from './errors.ts'
@@ -18,9 +19,9 @@ export interface BaseAppOptions {
 }
 
 export function createBaseApp ({ config, service, logger }: BaseAppOptions) {
+  const loggerInstance = logger === false ? undefined : typeof logger === 'object' ? logger : createLogger(config, service)
   const app = Fastify({
-    loggerInstance: typeof logger === 'object' ? logger : undefined,
-    logger: typeof logger === 'object' ? undefined : (logger ?? { level: config.logLevel, redact: ['req.headers["x-api-key"]'] }),
+    ...(loggerInstance === undefined ? { logger: false } : { loggerInstance }),
     // One log line per request costs more than the request itself at these rates; errors are still logged.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: BODY_LIMIT_BYTES,

@@ -1,0 +1,57 @@
+// Producing to the retry and dead-letter topics. Both keep the record's original key and bytes; the
+// headers carry why it was set aside and where it came from.
+import { Producer, ProduceAcks } from '@platformatic/kafka'
+import type { Config } from '../config/config.ts'
+import { kafkaBrokers } from '../config/config.ts'
+
+export const Headers = {
+  reason: 'x-dlq-reason',
+  status: 'x-dlq-status',
+  code: 'x-dlq-code',
+  originalTopic: 'x-original-topic',
+  originalPartition: 'x-original-partition',
+  originalOffset: 'x-original-offset',
+  firstAttemptAt: 'x-first-attempt-at',
+  attempt: 'x-retry-attempt',
+  notBefore: 'x-not-before'
+} as const
+
+export interface SideRecord {
+  topic: string
+  key: Buffer | undefined
+  value: Buffer | undefined
+  headers: Record<string, string>
+}
+
+export interface SideProducer {
+  send (records: SideRecord[]): Promise<void>
+  close (): Promise<void>
+}
+
+export function createSideProducer (config: Config, clientId: string): SideProducer {
+  const producer = new Producer({
+    clientId,
+    bootstrapBrokers: kafkaBrokers(config),
+    idempotent: true,
+    acks: ProduceAcks.ALL,
+    timeout: 10_000,
+    retries: 5,
+    retryDelay: 500
+  })
+  return {
+    async send (records) {
+      if (records.length === 0) return
+      await producer.send({
+        messages: records.map((r) => ({
+          topic: r.topic,
+          key: r.key,
+          value: r.value,
+          headers: new Map(Object.entries(r.headers).map(([k, v]) => [Buffer.from(k), Buffer.from(v)]))
+        }))
+      })
+    },
+    async close () {
+      await producer.close()
+    }
+  }
+}

@@ -1,0 +1,223 @@
+// One topic's consume loop. Records are read in batches, delivered to the API, and only then is the
+// batch's offset committed: a crash before the commit means redelivery, which ids make harmless.
+//
+// What happens to each record of a batch:
+//   stored                    -> nothing more;
+//   user/events not stored    -> copied to the retry topic (so this partition is not blocked) until the
+//                                retry window is over, then dead-lettered;
+//   refused (other 4xx), poison -> dead-lettered at once with the reason;
+//   API down or 5xx           -> the whole batch is tried again with backoff, forever; nothing is committed.
+import { setTimeout as sleep } from 'node:timers/promises'
+import { Consumer, type Message, type MessagesStream } from '@platformatic/kafka'
+import type { Logger } from '../config/logger.ts'
+import type { Config } from '../config/config.ts'
+import { kafkaBrokers } from '../config/config.ts'
+import type { EntityName } from '../domain/entities.ts'
+import type { EntityTopics } from '../kafka/topics.ts'
+import { decodeRecord } from './decode.ts'
+import { ApiUnavailableError, type ApiClient, type Outcome } from './delivery.ts'
+import { Headers, type SideProducer, type SideRecord } from './side-topics.ts'
+
+type KafkaMessage = Message<Buffer, Buffer, Buffer, Buffer>
+
+const MAX_RETRY_DELAY_MS = 30_000
+const MAX_BULK_BYTES = 8 * 1024 * 1024
+
+export interface WorkerOptions {
+  config: Config
+  entity: EntityName
+  topics: EntityTopics
+  /** 'main' reads the entity's topic; 'retry' reads its retry topic and waits for each record's due time. */
+  source: 'main' | 'retry'
+  api: ApiClient
+  side: SideProducer
+  log: Logger
+  signal: AbortSignal
+  /** Called after each committed batch (metrics, tests). */
+  onBatch?: (summary: BatchSummary) => void
+}
+
+export interface BatchSummary { source: 'main' | 'retry', records: number, stored: number, retried: number, deadLettered: number }
+
+export async function runWorker (options: WorkerOptions): Promise<void> {
+  const { config, topics, source, log, signal } = options
+  const topic = source === 'main' ? topics.main : topics.retry
+  const groupId = `${config.kafka.groupPrefix}-${topic}`
+  let failures = 0
+  while (!signal.aborted) {
+    const consumer = new Consumer({
+      clientId: `betting-consumer-${topic}`,
+      groupId,
+      bootstrapBrokers: kafkaBrokers(config),
+      sessionTimeout: 10_000,
+      heartbeatInterval: 1000,
+      rebalanceTimeout: 30_000,
+      retries: 5,
+      retryDelay: 500
+    })
+    try {
+      // 'committed' resumes where the group left off; a new group starts at the earliest record, so
+      // records produced before any consumer ran are not skipped.
+      const stream = await consumer.consume({ topics: [topic], autocommit: false, mode: 'committed', fallbackMode: 'earliest', maxWaitTime: 250 })
+      log.info({ topic, groupId }, 'consuming')
+      failures = 0
+      await consumeStream(stream, options)
+    } catch (error) {
+      if (signal.aborted) break
+      failures++
+      log.warn({ err: error, topic }, 'consumer failed; reconnecting')
+      await sleep(Math.min(500 * 2 ** failures, 10_000), undefined, { signal }).catch(() => {})
+    } finally {
+      await consumer.close().catch((error: unknown) => log.debug({ err: error }, 'consumer close failed'))
+    }
+  }
+}
+
+async function consumeStream (stream: MessagesStream<Buffer, Buffer, Buffer, Buffer>, options: WorkerOptions): Promise<void> {
+  const { signal, config } = options
+  let streamError: unknown
+  stream.on('error', (error) => { streamError = error })
+  while (!signal.aborted) {
+    const batch = await nextBatch(stream, config.consumer.batchSize, signal)
+    if (streamError !== undefined) throw streamError
+    if (batch === undefined) return
+    if (options.source === 'retry') await waitUntilDue(batch[0] as KafkaMessage, signal)
+    if (signal.aborted) return
+    const summary = await processBatch(batch, options)
+    if (summary === undefined) return // stopped while the API was down: nothing committed, redelivered later
+    await commit(batch, options)
+    options.onBatch?.(summary)
+  }
+}
+
+/** Whatever the stream holds right now (up to max), waiting for at least one record. */
+async function nextBatch (stream: MessagesStream<Buffer, Buffer, Buffer, Buffer>, max: number, signal: AbortSignal): Promise<KafkaMessage[] | undefined> {
+  for (;;) {
+    const batch: KafkaMessage[] = []
+    let message: KafkaMessage | null
+    while (batch.length < max && (message = stream.read() as KafkaMessage | null) !== null) batch.push(message)
+    if (batch.length > 0) return batch
+    if (signal.aborted || stream.destroyed || stream.readableEnded) return undefined
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        stream.off('readable', done); stream.off('close', done); stream.off('error', done); signal.removeEventListener('abort', done)
+        resolve()
+      }
+      stream.once('readable', done); stream.once('close', done); stream.once('error', done); signal.addEventListener('abort', done)
+    })
+  }
+}
+
+function header (message: KafkaMessage, name: string): string | undefined {
+  for (const [key, value] of message.headers) if (key.toString() === name) return value.toString()
+  return undefined
+}
+
+async function waitUntilDue (message: KafkaMessage, signal: AbortSignal): Promise<void> {
+  const due = Number(header(message, Headers.notBefore) ?? 0)
+  const wait = due - Date.now()
+  if (wait > 0) await sleep(wait, undefined, { signal }).catch(() => {})
+}
+
+async function processBatch (batch: KafkaMessage[], options: WorkerOptions): Promise<BatchSummary | undefined> {
+  const { entity, topics, signal } = options
+  const outcomes: Array<Outcome | undefined> = new Array(batch.length)
+  const deliverable: Array<{ index: number, value: unknown, bytes: number }> = []
+  batch.forEach((message, index) => {
+    const decoded = decodeRecord(message.value)
+    if (decoded.ok) deliverable.push({ index, value: decoded.value, bytes: message.value?.length ?? 0 })
+    else outcomes[index] = { kind: 'refused', status: 0, code: 'POISON', reason: decoded.reason }
+  })
+
+  for (const chunk of byBytes(deliverable, MAX_BULK_BYTES)) {
+    const answers = await deliverWithBackoff(options, entity, chunk.map((d) => d.value))
+    if (answers === undefined) return undefined
+    chunk.forEach((d, i) => { outcomes[d.index] = answers[i] })
+  }
+
+  const sideRecords: SideRecord[] = []
+  const summary: BatchSummary = { source: options.source, records: batch.length, stored: 0, retried: 0, deadLettered: 0 }
+  const now = Date.now()
+  batch.forEach((message, index) => {
+    const outcome = outcomes[index] as Outcome
+    if (outcome.kind === 'stored') {
+      summary.stored++
+      return
+    }
+    const origin = {
+      [Headers.originalTopic]: header(message, Headers.originalTopic) ?? message.topic,
+      [Headers.originalPartition]: header(message, Headers.originalPartition) ?? String(message.partition),
+      [Headers.originalOffset]: header(message, Headers.originalOffset) ?? String(message.offset)
+    }
+    const firstAttemptAt = Number(header(message, Headers.firstAttemptAt) ?? now)
+    if (outcome.kind === 'retry-later' && now - firstAttemptAt < options.config.consumer.retryWindowMs) {
+      const attempt = Number(header(message, Headers.attempt) ?? 0) + 1
+      const delay = Math.min(options.config.consumer.retryDelayMs * 2 ** (attempt - 1), MAX_RETRY_DELAY_MS)
+      sideRecords.push({
+        topic: topics.retry,
+        key: message.key,
+        value: message.value,
+        headers: { ...origin, [Headers.firstAttemptAt]: String(firstAttemptAt), [Headers.attempt]: String(attempt), [Headers.notBefore]: String(now + delay), [Headers.reason]: outcome.reason }
+      })
+      summary.retried++
+      return
+    }
+    const reason = outcome.kind === 'retry-later'
+      ? `${outcome.reason} (still missing after retrying for ${Math.round((now - firstAttemptAt) / 1000)} s)`
+      : outcome.reason
+    sideRecords.push({
+      topic: topics.dlq,
+      key: message.key,
+      value: message.value,
+      headers: { ...origin, [Headers.reason]: reason, [Headers.status]: String(outcome.status), [Headers.code]: outcome.code }
+    })
+    summary.deadLettered++
+  })
+  if (signal.aborted && sideRecords.length > 0) return undefined
+  await options.side.send(sideRecords)
+  if (summary.deadLettered > 0) options.log.warn({ entity, deadLettered: summary.deadLettered }, 'records dead-lettered')
+  return summary
+}
+
+function * byBytes<T extends { bytes: number }> (items: T[], maxBytes: number): Generator<T[]> {
+  let chunk: T[] = []
+  let bytes = 0
+  for (const item of items) {
+    if (chunk.length > 0 && bytes + item.bytes > maxBytes) {
+      yield chunk
+      chunk = []
+      bytes = 0
+    }
+    chunk.push(item)
+    bytes += item.bytes
+  }
+  if (chunk.length > 0) yield chunk
+}
+
+/** Retries while the API is unavailable, with capped exponential backoff; undefined when asked to stop. */
+async function deliverWithBackoff (options: WorkerOptions, entity: EntityName, values: unknown[]): Promise<Outcome[] | undefined> {
+  for (let attempt = 0; !options.signal.aborted; attempt++) {
+    try {
+      return await options.api.deliver(entity, values)
+    } catch (error) {
+      if (!(error instanceof ApiUnavailableError)) throw error
+      const delay = Math.min(200 * 2 ** attempt, 10_000)
+      options.log.warn({ err: error.message, entity, retryInMs: delay }, 'API unavailable; will retry the batch')
+      await sleep(delay, undefined, { signal: options.signal }).catch(() => {})
+    }
+  }
+  return undefined
+}
+
+/** Commits the highest offset of each partition in the batch. */
+async function commit (batch: KafkaMessage[], options: WorkerOptions): Promise<void> {
+  const last = new Map<number, KafkaMessage>()
+  for (const message of batch) last.set(message.partition, message)
+  try {
+    await Promise.all([...last.values()].map((message) => message.commit()))
+  } catch (error) {
+    // Usually a rebalance moved the partition: its new owner re-reads from the last commit, and the
+    // idempotent API makes that redelivery harmless.
+    options.log.warn({ err: error, entity: options.entity }, 'offset commit failed; records will be redelivered')
+  }
+}

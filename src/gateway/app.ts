@@ -1,0 +1,89 @@
+// buildGateway: HTTP ingest -> validate with the API's own schemas -> produce to Kafka keyed by id.
+// A 202 means Kafka acknowledged the record (acks=all); whether its user and events exist is the
+// consumer's concern, as the gateway cannot know.
+import rateLimit from '@fastify/rate-limit'
+import type { FastifyBaseLogger } from 'fastify'
+import { Type } from 'typebox'
+import type { Config } from '../config/config.ts'
+import type { EntityName } from '../domain/entities.ts'
+import { DomainError, ErrorCodes, ValidationError } from '../domain/errors.ts'
+import type { IdGenerator } from '../domain/ids.ts'
+import { CouponInput, ErrorBody, EventInput, UserInput } from '../domain/schemas.ts'
+import { normalisers } from '../domain/validation.ts'
+import { createBaseApp } from '../http/base-app.ts'
+import { entityTopics } from '../kafka/topics.ts'
+import type { RecordProducer } from './producer.ts'
+
+export const MAX_BATCH_RECORDS = 1000
+
+export interface GatewayOptions {
+  config: Config
+  producer: RecordProducer
+  nextId: IdGenerator
+  logger?: FastifyBaseLogger | boolean
+}
+
+const Accepted = Type.Object({
+  id: Type.Integer(),
+  topic: Type.String(),
+  partition: Type.Integer(),
+  offset: Type.Integer()
+}, { description: 'Kafka acknowledged the record; it will be stored by the consumers.' })
+
+export async function buildGateway ({ config, producer, nextId, logger }: GatewayOptions) {
+  const { app } = createBaseApp({ config, service: 'gateway', logger })
+  if (config.security.rateLimitPerMinute > 0) {
+    await app.register(rateLimit, { max: config.security.rateLimitPerMinute, timeWindow: 60_000 })
+  }
+  const inputs = { users: UserInput, events: EventInput, coupons: CouponInput }
+  const errors = Object.fromEntries([400, 401, 413, 422, 429, 503].map((s) => [s, ErrorBody]))
+
+  /** Checks the rules beyond the schema, gives the record its id, and serialises it for Kafka. */
+  function prepare (entity: EntityName, body: Record<string, unknown>, field: string) {
+    let normalised
+    try {
+      normalised = normalisers[entity](body as never)
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error
+      throw new ValidationError(error.fieldErrors.map((e) => ({ ...e, field: e.field.replace(/^body/, field) })))
+    }
+    const id = normalised.id ?? nextId()
+    return { id, record: { key: String(id), value: JSON.stringify({ ...body, id }) } }
+  }
+
+  async function produce (topic: string, records: Array<{ key: string, value: string }>) {
+    try {
+      return await producer.send(topic, records)
+    } catch (error) {
+      app.log.warn({ err: error, topic }, 'produce failed')
+      throw new DomainError(ErrorCodes.unavailable, 'Kafka is unreachable: the record was NOT accepted; retry later')
+    }
+  }
+
+  for (const entity of ['users', 'events', 'coupons'] as const) {
+    const topic = entityTopics(config.kafka.topicPrefix, entity).main
+
+    app.post(`/${entity}`, {
+      schema: { summary: `Accept a ${entity.slice(0, -1)} into Kafka`, body: inputs[entity], response: { 202: Accepted, ...errors } }
+    }, async (request, reply) => {
+      const { id, record } = prepare(entity, request.body as Record<string, unknown>, 'body')
+      const [ack] = await produce(topic, [record])
+      return reply.status(202).send({ id, topic, partition: ack?.partition ?? 0, offset: ack?.offset ?? 0 })
+    })
+
+    app.post(`/${entity}/batch`, {
+      schema: {
+        summary: `Accept up to ${MAX_BATCH_RECORDS} ${entity} at once: all are valid and acknowledged, or none is sent`,
+        body: Type.Array(inputs[entity], { minItems: 1, maxItems: MAX_BATCH_RECORDS }),
+        response: { 202: Type.Object({ results: Type.Array(Accepted) }), ...errors }
+      }
+    }, async (request, reply) => {
+      const prepared = (request.body as Array<Record<string, unknown>>).map((body, i) => prepare(entity, body, `body[${i}]`))
+      const acks = await produce(topic, prepared.map((p) => p.record))
+      const results = prepared.map((p, i) => ({ id: p.id, topic, partition: acks[i]?.partition ?? 0, offset: acks[i]?.offset ?? 0 }))
+      return reply.status(202).send({ results })
+    })
+  }
+  await app.ready()
+  return app
+}

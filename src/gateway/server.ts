@@ -1,0 +1,22 @@
+// Runs the gateway: create missing topics, open the producer, listen; on SIGTERM stop accepting,
+// let in-flight produces finish (their clients get their 202), then close the producer.
+import closeWithGrace from 'close-with-grace'
+import type { Config } from '../config/config.ts'
+import { createIdGenerator } from '../domain/ids.ts'
+import { ENTITIES, ensureTopics, entityTopics } from '../kafka/topics.ts'
+import { buildGateway } from './app.ts'
+import { createRecordProducer } from './producer.ts'
+
+export async function runGateway (config: Config): Promise<void> {
+  await ensureTopics(config, ENTITIES.map((e) => entityTopics(config.kafka.topicPrefix, e).main), 'betting-gateway-admin')
+  const producer = createRecordProducer(config)
+  const app = await buildGateway({ config, producer, nextId: createIdGenerator(config.instanceId) })
+  closeWithGrace({ delay: 15_000 }, async ({ signal, err }) => {
+    if (err !== undefined) app.log.error({ err }, 'stopping after an error')
+    app.log.info({ signal }, 'gateway stopping')
+    await app.close()
+    await producer.close()
+  })
+  await app.listen({ host: config.host, port: config.gatewayPort })
+  app.log.info('gateway ready')
+}

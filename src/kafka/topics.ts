@@ -1,0 +1,40 @@
+// Topic names per entity (main, retry and dead-letter) and their creation at start-up.
+import { Admin } from '@platformatic/kafka'
+import type { Config } from '../config/config.ts'
+import { kafkaBrokers } from '../config/config.ts'
+import type { EntityName } from '../domain/entities.ts'
+
+export const ENTITIES: readonly EntityName[] = ['users', 'events', 'coupons']
+
+export interface EntityTopics {
+  /** Where the gateway produces the entity's records. */
+  main: string
+  /** Records whose references (user, events) were missing, waiting for another try. */
+  retry: string
+  /** Records that can never be stored, with the reason in headers. */
+  dlq: string
+}
+
+export function entityTopics (prefix: string, entity: EntityName): EntityTopics {
+  const main = `${prefix}${entity}`
+  return { main, retry: `${main}.retry`, dlq: `${main}.dlq` }
+}
+
+/** Creates the topics that do not exist yet. Safe to run from several instances at once. */
+export async function ensureTopics (config: Config, topics: string[], clientId: string): Promise<void> {
+  const admin = new Admin({ clientId, bootstrapBrokers: kafkaBrokers(config), retries: 10, retryDelay: 500 })
+  try {
+    const existing = new Set(await admin.listTopics())
+    const missing = topics.filter((t) => !existing.has(t))
+    if (missing.length === 0) return
+    try {
+      await admin.createTopics({ topics: missing, partitions: config.kafka.partitions, replicas: 1 })
+    } catch (error) {
+      // Another instance may have created some of them in between; only a topic still missing is a failure.
+      const now = new Set(await admin.listTopics())
+      if (missing.some((t) => !now.has(t))) throw error
+    }
+  } finally {
+    await admin.close()
+  }
+}

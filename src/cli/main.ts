@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The project's single command line: every service and tool is a sub-command with its own --help.
 import { Command } from 'commander'
+import { registerKafkaCommand } from './commands/kafka.ts'
 import { registerServiceCommands } from './commands/services.ts'
 
 const program = new Command()
@@ -8,5 +9,6 @@ const program = new Command()
   .description('Event-driven recommendation platform for sportsbooks. Configuration comes from environment variables (see README).')
 
 registerServiceCommands(program)
+registerKafkaCommand(program)
 
 await program.parseAsync()

@@ -38,17 +38,23 @@ export function createSideProducer (config: Config, clientId: string): SideProdu
     retries: 5,
     retryDelay: 500
   })
+  // The idempotent producer numbers records per partition; two sends in flight to one partition can
+  // arrive out of order and be refused (OutOfOrderSequence), so sends go one at a time.
+  let last: Promise<unknown> = Promise.resolve()
   return {
     async send (records) {
       if (records.length === 0) return
-      await producer.send({
+      const previous = last
+      const current = previous.catch(() => {}).then(() => producer.send({
         messages: records.map((r) => ({
           topic: r.topic,
           key: r.key,
           value: r.value,
           headers: new Map(Object.entries(r.headers).map(([k, v]) => [Buffer.from(k), Buffer.from(v)]))
         }))
-      })
+      }))
+      last = current
+      await current
     },
     async close () {
       await producer.close()

@@ -55,10 +55,11 @@ export async function runWorker (options: WorkerOptions): Promise<void> {
       retries: 5,
       retryDelay: 500
     })
+    let stream: MessagesStream<Buffer, Buffer, Buffer, Buffer> | undefined
     try {
       // 'committed' resumes where the group left off; a new group starts at the earliest record, so
       // records produced before any consumer ran are not skipped.
-      const stream = await consumer.consume({ topics: [topic], autocommit: false, mode: 'committed', fallbackMode: 'earliest', maxWaitTime: 250 })
+      stream = await consumer.consume({ topics: [topic], autocommit: false, mode: 'committed', fallbackMode: 'earliest', maxWaitTime: 250 })
       log.info({ topic, groupId }, 'consuming')
       failures = 0
       await consumeStream(stream, options)
@@ -68,6 +69,8 @@ export async function runWorker (options: WorkerOptions): Promise<void> {
       log.warn({ err: error, topic }, 'consumer failed; reconnecting')
       await sleep(Math.min(500 * 2 ** failures, 10_000), undefined, { signal }).catch(() => {})
     } finally {
+      // The stream first, so the consumer can leave its group cleanly and the partitions move at once.
+      await stream?.close().catch((error: unknown) => log.debug({ err: error }, 'stream close failed'))
       await consumer.close().catch((error: unknown) => log.debug({ err: error }, 'consumer close failed'))
     }
   }
@@ -75,11 +78,9 @@ export async function runWorker (options: WorkerOptions): Promise<void> {
 
 async function consumeStream (stream: MessagesStream<Buffer, Buffer, Buffer, Buffer>, options: WorkerOptions): Promise<void> {
   const { signal, config } = options
-  let streamError: unknown
-  stream.on('error', (error) => { streamError = error })
+  const reader = new BatchReader(stream, config.consumer.batchSize)
   while (!signal.aborted) {
-    const batch = await nextBatch(stream, config.consumer.batchSize, signal)
-    if (streamError !== undefined) throw streamError
+    const batch = await reader.next(signal)
     if (batch === undefined) return
     if (options.source === 'retry') await waitUntilDue(batch[0] as KafkaMessage, signal)
     if (signal.aborted) return
@@ -90,21 +91,42 @@ async function consumeStream (stream: MessagesStream<Buffer, Buffer, Buffer, Buf
   }
 }
 
-/** Whatever the stream holds right now (up to max), waiting for at least one record. */
-async function nextBatch (stream: MessagesStream<Buffer, Buffer, Buffer, Buffer>, max: number, signal: AbortSignal): Promise<KafkaMessage[] | undefined> {
-  for (;;) {
-    const batch: KafkaMessage[] = []
-    let message: KafkaMessage | null
-    while (batch.length < max && (message = stream.read() as KafkaMessage | null) !== null) batch.push(message)
-    if (batch.length > 0) return batch
-    if (signal.aborted || stream.destroyed || stream.readableEnded) return undefined
-    await new Promise<void>((resolve) => {
-      const done = () => {
-        stream.off('readable', done); stream.off('close', done); stream.off('error', done); signal.removeEventListener('abort', done)
-        resolve()
-      }
-      stream.once('readable', done); stream.once('close', done); stream.once('error', done); signal.addEventListener('abort', done)
+/**
+ * Gathers the stream's records into batches. The stream runs in flowing mode (the client's documented
+ * way; its fetch loop only runs while someone listens) and is paused while two batches wait, so memory
+ * stays bounded while the API works.
+ */
+class BatchReader {
+  private readonly buffer: KafkaMessage[] = []
+  private wake: (() => void) | undefined
+  private failure: unknown
+  private ended = false
+
+  constructor (private readonly stream: MessagesStream<Buffer, Buffer, Buffer, Buffer>, private readonly max: number) {
+    stream.on('data', (message: KafkaMessage) => {
+      this.buffer.push(message)
+      if (this.buffer.length >= max * 2) stream.pause()
+      this.wake?.()
     })
+    stream.on('error', (error) => { this.failure = error; this.wake?.() })
+    stream.on('close', () => { this.ended = true; this.wake?.() })
+    stream.on('end', () => { this.ended = true; this.wake?.() })
+  }
+
+  /** Up to max records, waiting for at least one; undefined when the stream ended or we are stopping. */
+  async next (signal: AbortSignal): Promise<KafkaMessage[] | undefined> {
+    while (this.buffer.length === 0) {
+      if (this.failure !== undefined) throw this.failure
+      if (this.ended || signal.aborted) return undefined
+      await new Promise<void>((resolve) => {
+        const done = () => { this.wake = undefined; signal.removeEventListener('abort', done); resolve() }
+        this.wake = done
+        signal.addEventListener('abort', done)
+      })
+    }
+    const batch = this.buffer.splice(0, this.max)
+    if (this.stream.isPaused() && this.buffer.length < this.max) this.stream.resume()
+    return batch
   }
 }
 

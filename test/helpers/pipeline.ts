@@ -1,0 +1,125 @@
+// A whole pipeline for one test: the API over a fresh database, the gateway and the consumers, on the
+// run's real Kafka broker, with topics and consumer groups of its own (a unique prefix).
+import { Consumer } from '@platformatic/kafka'
+import { buildApi, type Api } from '../../src/api/app.ts'
+import { loadConfig, type Config, type Env } from '../../src/config/config.ts'
+import { startConsumers, type ConsumerHandle } from '../../src/consumer/server.ts'
+import type { BatchSummary } from '../../src/consumer/worker.ts'
+import type { EntityName } from '../../src/domain/entities.ts'
+import { createIdGenerator } from '../../src/domain/ids.ts'
+import { buildGateway } from '../../src/gateway/app.ts'
+import { createRecordProducer, type RecordProducer } from '../../src/gateway/producer.ts'
+import { ENTITIES, ensureTopics, entityTopics } from '../../src/kafka/topics.ts'
+import { createTestDatabase, type TestDatabase, type TestDialect, uniqueName } from './database.ts'
+import { kafkaBootstrap } from './kafka.ts'
+
+export interface DeadLetter { key: string, value: string, headers: Record<string, string> }
+
+export interface Pipeline {
+  config: Config
+  db: TestDatabase
+  api: Api
+  apiUrl: string
+  gatewayUrl: string
+  consumers: ConsumerHandle[]
+  /** Batches each consumer instance committed, by instance index. */
+  batches: Array<Array<{ entity: string, summary: BatchSummary }>>
+  startConsumer (): Promise<ConsumerHandle>
+  post (path: string, body: unknown): Promise<{ status: number, body: any }>
+  deadLetters (entity: EntityName, atLeast: number, timeoutMs?: number): Promise<DeadLetter[]>
+  close (): Promise<void>
+}
+
+export async function startPipeline (dialect: TestDialect, overrides: Partial<Env> = {}): Promise<Pipeline> {
+  const prefix = `${uniqueName('e2e')}-`
+  const db = await createTestDatabase(dialect)
+  const baseEnv = {
+    ...db.env,
+    LOG_LEVEL: 'warn' as const,
+    BOOTSTRAP_SERVER: kafkaBootstrap(),
+    TOPIC_PREFIX: prefix,
+    CONSUMER_GROUP_PREFIX: prefix.slice(0, -1),
+    RETRY_DELAY_MS: '200'
+  }
+  const api = await buildApi({ config: db.config, database: db.database, logger: false })
+  const apiUrl = await api.listen({ host: '127.0.0.1', port: 0 })
+  const config = loadConfig({ ...baseEnv, API_URL: apiUrl }, overrides)
+  await ensureTopics(config, ENTITIES.flatMap((e) => Object.values(entityTopics(prefix, e))), 'e2e-admin')
+
+  const producer: RecordProducer = createRecordProducer(config, 'e2e-gateway')
+  const gateway = await buildGateway({ config, producer, nextId: createIdGenerator(-1), logger: false })
+  const gatewayUrl = await gateway.listen({ host: '127.0.0.1', port: 0 })
+
+  const consumers: ConsumerHandle[] = []
+  const batches: Pipeline['batches'] = []
+  async function startConsumer (): Promise<ConsumerHandle> {
+    const log: Pipeline['batches'][number] = []
+    batches.push(log)
+    const handle = await startConsumers(config, (entity, summary) => log.push({ entity, summary }))
+    consumers.push(handle)
+    return handle
+  }
+  await startConsumer()
+
+  return {
+    config,
+    db,
+    api,
+    apiUrl,
+    gatewayUrl,
+    consumers,
+    batches,
+    startConsumer,
+    async post (path, body) {
+      const res = await fetch(`${gatewayUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+      return { status: res.status, body: await res.json() }
+    },
+    async deadLetters (entity, atLeast, timeoutMs = 30_000) {
+      return readTopic(config, entityTopics(prefix, entity).dlq, atLeast, timeoutMs)
+    },
+    async close () {
+      await Promise.all(consumers.map((c) => c.stop()))
+      await gateway.close()
+      await producer.close()
+      await api.close()
+      await db.drop()
+    }
+  }
+}
+
+/** Reads a topic from the beginning with a fresh group until `atLeast` records arrived or time is up. */
+export async function readTopic (config: Config, topic: string, atLeast: number, timeoutMs: number): Promise<DeadLetter[]> {
+  const consumer = new Consumer({ clientId: 'e2e-reader', groupId: uniqueName('reader'), bootstrapBrokers: config.kafka.bootstrapServers })
+  const stream = await consumer.consume({ topics: [topic], mode: 'earliest', maxWaitTime: 200 })
+  const records: DeadLetter[] = []
+  try {
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, timeoutMs)
+      stream.on('data', (message) => {
+        const headers: Record<string, string> = {}
+        for (const [k, v] of message.headers) headers[k.toString()] = v.toString()
+        records.push({ key: message.key?.toString() ?? '', value: message.value?.toString() ?? '', headers })
+        if (records.length >= atLeast) {
+          clearTimeout(timer)
+          resolve()
+        }
+      })
+    })
+  } finally {
+    await stream.close()
+    await consumer.close()
+  }
+  return records
+}
+
+/** Polls until check() is true; fails with the last observed state after the timeout. */
+export async function eventually<T> (observe: () => Promise<T>, check: (value: T) => boolean, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs
+  let value = await observe()
+  while (!check(value)) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms; last value: ${JSON.stringify(value)}`)
+    await new Promise((resolve) => setTimeout(resolve, 200))
+    value = await observe()
+  }
+  return value
+}

@@ -30,7 +30,10 @@ export function dialectOf (url: string): Dialect {
 export async function openDatabase (options: DatabaseOptions): Promise<Database> {
   const dialect = dialectOf(options.url)
   const db = dialect === 'postgres' ? await openPostgres(options) : openSqlite(options)
-  const { error, results } = await new Migrator({ db, provider: migrationProvider(dialect) }).migrateToLatest()
+  // On PostgreSQL the migrator must be told the schema: without it, it looks for its own tables in every
+  // schema of the database, finds another schema's, skips creating them here and then fails to use them.
+  const migrationTableSchema = dialect === 'postgres' ? options.schema : undefined
+  const { error, results } = await new Migrator({ db, provider: migrationProvider(dialect), migrationTableSchema }).migrateToLatest()
   if (error !== undefined) {
     await db.destroy()
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown'

@@ -2,10 +2,11 @@
 // mapping, API keys, security headers, health and Prometheus metrics.
 import helmet from '@fastify/helmet'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify'
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify'
 import { collectDefaultMetrics, Histogram, Registry } from 'prom-client'
 import type { Config } from '../config/config.ts'
 import { createLogger } from '../config/logger.ts'
+import { ErrorCodes } from '../domain/errors.ts'
 import { bodyAjv, paramsAjv } from '../domain/validation.ts'
 import { installAuth } from './auth.ts'
 import { installErrorHandler } from './errors.ts'
@@ -30,7 +31,15 @@ export function createBaseApp ({ config, service, logger }: BaseAppOptions) {
     keepAliveTimeout: 72_000,
     forceCloseConnections: 'idle',
     return503OnClosing: true,
-    routerOptions: { maxParamLength: 200 }
+    routerOptions: { maxParamLength: 200 },
+    // Refusals raised while routing, before any hook runs (a bad percent-encoding, an over-long path
+    // parameter), would otherwise get fastify's own body without `detail`.
+    frameworkErrors: (error, _request, reply) => {
+      const detail = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'A path parameter is longer than 200 characters' : error.message
+      // The callback's generic reply type refuses an arbitrary body; it is a plain reply.
+      const plain = reply as unknown as FastifyReply
+      plain.status(error.statusCode ?? 400).send({ detail, code: ErrorCodes.invalid })
+    }
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? bodyAjv : paramsAjv).compile(schema))

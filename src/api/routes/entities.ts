@@ -9,8 +9,8 @@ import { normalisers, parsers } from '../../domain/validation.ts'
 import type { BaseApp } from '../../http/base-app.ts'
 import { domainErrorAnswer } from '../../http/errors.ts'
 import { presentCoupon, presentEvent, presenters, presentUser } from '../present.ts'
+import { decimalIdParams, IdParam } from './params.ts'
 
-const IdParam = (name: string) => Type.Object({ [name]: Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER }) })
 const errors = (...statuses: number[]) => Object.fromEntries(statuses.map((s) => [s, ErrorBody]))
 const BULK_BODY_LIMIT = 16 * 1024 * 1024
 
@@ -49,18 +49,22 @@ export function entityRoutes (app: BaseApp, catalog: CatalogService): void {
   }
 
   app.get('/users/:user_id', {
+    preValidation: decimalIdParams,
     schema: { tags: ['users'], params: IdParam('user_id'), response: { 200: User, ...errors(404, 422) } }
   }, async (request) => presentUser(await catalog.user(request.params.user_id)))
 
   app.get('/events/:event_id', {
+    preValidation: decimalIdParams,
     schema: { tags: ['events'], params: IdParam('event_id'), response: { 200: Event, ...errors(404, 422) } }
   }, async (request) => presentEvent(await catalog.event(request.params.event_id)))
 
   app.get('/coupons/:coupon_id', {
+    preValidation: decimalIdParams,
     schema: { tags: ['coupons'], params: IdParam('coupon_id'), response: { 200: Coupon, ...errors(404, 422) } }
   }, async (request) => presentCoupon(await catalog.coupon(request.params.coupon_id)))
 
   app.get('/coupons/user/:user_id', {
+    preValidation: decimalIdParams,
     schema: { tags: ['coupons'], summary: "A user's coupons, newest first", params: IdParam('user_id'), response: { 200: Type.Array(Coupon), ...errors(404, 422) } }
   }, async (request) => (await catalog.couponsOfUser(request.params.user_id)).map(presentCoupon))
 }

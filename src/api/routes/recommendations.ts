@@ -6,13 +6,15 @@ import { parseTimestamp } from '../../domain/time.ts'
 import type { BaseApp } from '../../http/base-app.ts'
 import type { RecommendationService } from '../../recommender/service.ts'
 import { presentRecommendation } from '../present.ts'
+import { decimalIdParams, IdParam } from './params.ts'
 
 export function recommendationRoutes (app: BaseApp, recommender: RecommendationService): void {
   app.get('/recommendation/:user_id', {
+    preValidation: decimalIdParams,
     schema: {
       tags: ['recommendations'],
       summary: "The user's current recommendation (a list holding one)",
-      params: Type.Object({ user_id: Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER }) }),
+      params: IdParam('user_id'),
       querystring: Type.Object({
         limit: Type.Integer({ minimum: 1, maximum: 50, default: 3, description: 'How many events.' }),
         at: Type.Optional(Type.String({ maxLength: 64, description: 'Compute as of this ISO-8601 instant: only coupons placed by then count, and events must be open then.' }))

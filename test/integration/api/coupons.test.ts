@@ -140,7 +140,7 @@ describe.each(dialects)('coupons on %s', (dialect) => {
       const owner = (await create(c, 'users', userBody())).id
       const other = (await create(c, 'users', userBody())).id
       const times = ['2024-03-02T00:00:00Z', '2024-03-05T00:00:00Z', '2024-03-01T00:00:00Z', '2024-03-04T10:00:00+05:00']
-      const ids = []
+      const ids: number[] = []
       for (const [i, timestamp] of times.entries()) {
         ids.push((await create(c, 'coupons', couponBody(owner, events.slice(0, i + 1), { timestamp }))).id)
       }

@@ -26,11 +26,17 @@ async function writeUser (repos: Repos, input: NewUser, id: number): Promise<Wri
 }
 
 async function writeEvent (repos: Repos, input: NewEvent, id: number): Promise<Written<Event>> {
-  const participantsId = await repos.events.participantsId(input.participants)
-  if (await repos.events.insert({ ...input, id }, participantsId)) {
-    return { record: { ...input, id, participants_id: participantsId }, created: true }
+  // Look for the id first: a replay or a conflict must not store the incoming participant list, since in
+  // a bulk batch a refused record's writes are not rolled back (the batch's transaction commits).
+  let stored = await repos.events.find(id)
+  if (stored === undefined) {
+    const participantsId = await repos.events.participantsId(input.participants)
+    if (await repos.events.insert({ ...input, id }, participantsId)) {
+      return { record: { ...input, id, participants_id: participantsId }, created: true }
+    }
+    // Another writer stored this id in between: compare with its version.
+    stored = await repos.events.find(id)
   }
-  const stored = await repos.events.find(id)
   if (stored === undefined) throw new Error(`event ${id} neither inserted nor found`)
   const differences = eventDifferences(stored, input)
   if (differences.length > 0) throw new ConflictError('Event', id, differences)

@@ -20,14 +20,25 @@ export function parseTimestamp (text: string): number | undefined {
     if (oh > 23 || om > 59) return undefined
     offsetMinutes = sign * (oh * 60 + om)
   }
-  const ms = Date.UTC(year, month - 1, day, hour, minute, second)
+  const ms = utcMillis(year, month, day, hour, minute, second)
   const micros = Number((frac + '000000').slice(0, 6))
   const result = (ms - offsetMinutes * 60_000) * 1000 + micros
   return Number.isSafeInteger(result) ? result : undefined
 }
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+
 function daysInMonth (year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate()
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0
+  return month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1] as number
+}
+
+/** Like Date.UTC, without its quirk of reading years 0-99 as 1900-1999. */
+function utcMillis (year: number, month: number, day: number, hour: number, minute: number, second: number): number {
+  const date = new Date(0)
+  date.setUTCFullYear(year, month - 1, day)
+  date.setUTCHours(hour, minute, second, 0)
+  return date.getTime()
 }
 
 /** ISO-8601 in UTC with microseconds, e.g. 2024-02-03T20:48:20.438447Z. */

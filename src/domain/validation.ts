@@ -70,6 +70,17 @@ function timestamp (errors: FieldError[], field: string, text: string | undefine
   return micros
 }
 
+// PostgreSQL text cannot hold NUL, and an unpaired UTF-16 surrogate has no UTF-8 form (both databases
+// would store U+FFFD instead): either way the stored record would differ from the one answered, and a
+// replay of the same request would then be a conflict.
+const UNPAIRED_SURROGATE = /\p{Surrogate}/u
+
+function storableText (errors: FieldError[], field: string, value: string): void {
+  if (value.includes('\u0000') || UNPAIRED_SURROGATE.test(value)) {
+    errors.push({ field, message: 'must not contain NUL characters or unpaired UTF-16 surrogates' })
+  }
+}
+
 function finish<T> (errors: FieldError[], value: T): T {
   if (errors.length > 0) throw new ValidationError(errors)
   return value
@@ -102,6 +113,8 @@ export function normaliseEvent (input: EventInput): NewEvent {
   if (begin !== undefined && end !== undefined && end < begin) {
     errors.push({ field: 'body.end_timestamp', message: 'must not be before begin_timestamp' })
   }
+  for (const field of ['country', 'league', 'sport'] as const) storableText(errors, `body.${field}`, input[field])
+  input.participants.forEach((name, i) => storableText(errors, `body.participants[${i}]`, name))
   if (new Set(input.participants).size !== input.participants.length) {
     errors.push({ field: 'body.participants', message: 'must be distinct names' })
   }

@@ -1,6 +1,7 @@
 // Versioned schema migrations, applied at start-up on SQLite and PostgreSQL alike.
 import { sql, type Kysely, type Migration, type MigrationProvider } from 'kysely'
 import type { Dialect } from './database.ts'
+import { participantsDigest } from './repositories/events.ts'
 
 // Written against Kysely<any>: a migration describes the schema as it was at that version, not as the
 // current table types say.
@@ -77,6 +78,25 @@ function migrations (dialect: Dialect): Record<string, Migration> {
         for (const table of ['meta', 'user_sport_stats', 'selections', 'coupons', 'events', 'participants', 'users']) {
           await db.schema.dropTable(table).execute()
         }
+      }
+    },
+    // A participant list is unique by its digest: PostgreSQL refuses index rows over 2704 bytes, and fifty
+    // names of 200 characters are far more. SQLite has no such limit and cannot drop a column's unique
+    // constraint without rebuilding the table, so there the old constraint stays beside the new index.
+    '0002_participants_digest': {
+      async up (db: Kysely<any>) {
+        await db.schema.alterTable('participants').addColumn('names_digest', 'text').execute()
+        const rows = await db.selectFrom('participants').select(['id', 'names']).execute()
+        for (const row of rows as Array<{ id: number, names: string }>) {
+          await db.updateTable('participants').set({ names_digest: participantsDigest(row.names) }).where('id', '=', row.id).execute()
+        }
+        await db.schema.createIndex('participants_names_digest').unique().on('participants').column('names_digest').execute()
+        if (dialect === 'postgres') await sql`alter table participants drop constraint if exists participants_names_key`.execute(db)
+      },
+      async down (db: Kysely<any>) {
+        if (dialect === 'postgres') await sql`alter table participants add constraint participants_names_key unique (names)`.execute(db)
+        await db.schema.dropIndex('participants_names_digest').execute()
+        await db.schema.alterTable('participants').dropColumn('names_digest').execute()
       }
     }
   }

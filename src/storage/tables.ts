@@ -14,8 +14,10 @@ export interface UsersTable {
 
 export interface ParticipantsTable {
   id: Generated<number>
-  /** The participant list as JSON text, in order; unique, so a list is stored once. */
+  /** The participant list as JSON text, in order. */
   names: string
+  /** SHA-256 of `names`, unique, so a list is stored once (see participantsDigest). */
+  names_digest: string
 }
 
 export interface EventsTable {

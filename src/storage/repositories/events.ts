@@ -1,4 +1,5 @@
 // All SQL about events and their participant lists.
+import { createHash } from 'node:crypto'
 import { sql, type Kysely } from 'kysely'
 import type { Event, NewEvent } from '../../domain/entities.ts'
 import type { Tables } from '../tables.ts'
@@ -32,6 +33,14 @@ export function toEvent (row: EventRow): Event {
   }
 }
 
+/**
+ * The unique key of a participant list: the SHA-256 of its JSON text. The text itself can be longer than
+ * PostgreSQL accepts in an index row (2704 bytes). Stored keys depend on it: never change this function.
+ */
+export function participantsDigest (names: string): string {
+  return createHash('sha256').update(names).digest('hex')
+}
+
 export function eventRepository (db: Kysely<Tables>) {
   const selectEvents = () => db.selectFrom('events').innerJoin('participants', 'participants.id', 'events.participants_id').select(EVENT_COLUMNS)
 
@@ -41,8 +50,10 @@ export function eventRepository (db: Kysely<Tables>) {
     /** The id of a participant list, storing the list the first time it is seen. */
     async participantsId (participants: string[]): Promise<number> {
       const names = JSON.stringify(participants)
-      await db.insertInto('participants').values({ names }).onConflict((oc) => oc.column('names').doNothing()).execute()
-      const row = await db.selectFrom('participants').select('id').where('names', '=', names).executeTakeFirstOrThrow()
+      const digest = participantsDigest(names)
+      // No conflict target: on SQLite the old unique constraint on `names` still exists beside the digest's.
+      await db.insertInto('participants').values({ names, names_digest: digest }).onConflict((oc) => oc.doNothing()).execute()
+      const row = await db.selectFrom('participants').select('id').where('names_digest', '=', digest).executeTakeFirstOrThrow()
       return row.id
     },
 

@@ -37,6 +37,7 @@ export interface Answer { status: number, body: any, headers: Record<string, unk
 
 export interface Client {
   get (url: string, headers?: Record<string, string>): Promise<Answer>
+  /** POST `payload` as JSON (any JSON value). */
   post (url: string, payload?: unknown, headers?: Record<string, string>): Promise<Answer>
   /** POST raw text (or bytes) with the given content type. */
   raw (url: string, payload: string | Buffer, contentType?: string): Promise<Answer>
@@ -53,7 +54,10 @@ export function client (api: Api): Client {
       return answer(await api.inject({ method: 'GET', url, headers }))
     },
     async post (url, payload, headers) {
-      return answer(await api.inject({ method: 'POST', url, payload: payload as string, headers }))
+      // Always JSON, so a string, number or null payload is sent as that JSON value, not as text.
+      if (payload === undefined) return answer(await api.inject({ method: 'POST', url, headers }))
+      const json = { 'content-type': 'application/json', ...headers }
+      return answer(await api.inject({ method: 'POST', url, payload: JSON.stringify(payload), headers: json }))
     },
     async raw (url, payload, contentType) {
       const headers = contentType === undefined ? {} : { 'content-type': contentType }

@@ -25,7 +25,14 @@ export async function startConsumers (config: Config, onBatch?: (entity: string,
   const side = createSideProducer(config, 'betting-consumer-side')
   const controller = new AbortController()
   const workers = topics.flatMap(({ entity, topics }) => (['main', 'retry'] as const).map((source) => runWorker({
-    config, entity, topics, source, api, side, log, signal: controller.signal,
+    config,
+    entity,
+    topics,
+    source,
+    api,
+    side,
+    log,
+    signal: controller.signal,
     onBatch: onBatch === undefined ? undefined : (summary) => onBatch(entity, summary)
   })))
   log.info({ entities, apiUrl: config.consumer.apiUrl }, 'consumers started')
@@ -46,7 +53,11 @@ export async function startConsumers (config: Config, onBatch?: (entity: string,
 
 export async function runConsumers (config: Config): Promise<void> {
   const handle = await startConsumers(config)
-  closeWithGrace({ delay: 30_000 }, async () => {
+  const log = createLogger(config, 'consumer')
+  closeWithGrace({ delay: 30_000 }, async ({ signal, err }) => {
+    if (err !== undefined) log.error({ err }, 'stopping after an error')
+    log.info({ signal }, 'consumers stopping: finishing the batches in hand')
     await handle.stop()
+    log.info('consumers stopped')
   })
 }

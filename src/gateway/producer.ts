@@ -88,7 +88,7 @@ export function createRecordProducer (config: Config, clientId = 'betting-gatewa
           queues.set(topic, queue)
         }
         queue.pending.push({ records, resolve, reject })
-        void flush(topic)
+        flush(topic).catch(reject)
       })
     },
     async close () {

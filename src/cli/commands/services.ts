@@ -1,20 +1,18 @@
-// Sub-commands that run one service each, for deployments that scale them out separately.
+// Sub-commands that run one service each, for deployments that scale them out separately. Each loads
+// its service only when run, so `--help` stays instant.
 import type { Command } from 'commander'
-import { runApi } from '../../api/server.ts'
-import { runConsumers } from '../../consumer/server.ts'
-import { runGateway } from '../../gateway/server.ts'
 import { configFromEnv } from '../config.ts'
 
 export function registerServiceCommands (program: Command): void {
   program.command('api')
     .description('Run the main API (port PORT, database DATABASE_URL). Applies migrations at start-up.')
-    .action(async () => runApi(configFromEnv()))
+    .action(async () => (await import('../../api/server.ts')).runApi(configFromEnv()))
 
   program.command('gateway')
     .description('Run the gateway (port PRODUCER_PORT): validates records and produces them to Kafka (BOOTSTRAP_SERVER).')
-    .action(async () => runGateway(configFromEnv()))
+    .action(async () => (await import('../../gateway/server.ts')).runGateway(configFromEnv()))
 
   program.command('consumer')
     .description('Run the consumers of the entities in TOPICS: deliver records to the API (API_URL), retry and dead-letter.')
-    .action(async () => runConsumers(configFromEnv()))
+    .action(async () => (await import('../../consumer/server.ts')).runConsumers(configFromEnv()))
 }

@@ -44,7 +44,7 @@ export interface LocalBroker {
   bootstrap: string
   /** True when an already running broker was reused (ifRunning: 'reuse'); stop() then does nothing. */
   reused: boolean
-  /** Settles with the exit code (or signal name) when the broker process ends, whoever stopped it. */
+  /** Settles with the exit code (or signal name) when the broker process ends, whoever stopped it; never for a reused one. */
   exited: Promise<number | string | null>
   /** SIGTERM, wait for a clean shutdown, SIGKILL after a timeout. Safe to call more than once. */
   stop (): Promise<void>
@@ -241,10 +241,10 @@ function superviseBroker (child: ChildProcess, bootstrap: string, logFile: Write
     exited,
     stop () {
       stopping ??= (async () => {
-        if (child.exitCode !== null || child.signalCode !== null) return
-        child.kill('SIGTERM')
+        const running = child.exitCode === null && child.signalCode === null
+        if (running) child.kill('SIGTERM')
         // A single node shuts down in a few seconds; one that hangs must not hang the caller.
-        const timer = setTimeout(() => child.kill('SIGKILL'), 30_000)
+        const timer = running ? setTimeout(() => child.kill('SIGKILL'), 30_000) : undefined
         await exited
         clearTimeout(timer)
       })()
@@ -255,7 +255,7 @@ function superviseBroker (child: ChildProcess, bootstrap: string, logFile: Write
 
 async function waitUntilReady (bootstrap: string, exited: Promise<number | string | null>, timeoutMs: number): Promise<void> {
   let exitCode: number | string | null | undefined
-  exited.then((code) => { exitCode = code }, () => {})
+  exited.then((code) => { exitCode = code })
   const deadline = Date.now() + timeoutMs
   while (Date.now() < deadline) {
     if (exitCode !== undefined) throw new Error(`The Kafka broker exited during start-up (exit ${String(exitCode)})`)

@@ -1,0 +1,127 @@
+// The services under test as real processes (`node --import tsx src/cli/main.ts <service>`), exactly as
+// they are deployed, plus the child processes that generate load; and each process's resident memory.
+import { spawn, type ChildProcess } from 'node:child_process'
+import { createWriteStream } from 'node:fs'
+import { readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { createInterface } from 'node:readline'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { fileURLToPath } from 'node:url'
+
+export const ROOT = fileURLToPath(new URL('../../', import.meta.url))
+
+export type ServiceName = 'api' | 'gateway' | 'consumer'
+
+export interface Service {
+  name: ServiceName
+  pid: number
+  /** Resolves when the process has exited. */
+  exited: Promise<void>
+  /** SIGTERM, then SIGKILL after 30 s. */
+  stop (): Promise<void>
+}
+
+export interface ServiceOptions {
+  env: Record<string, string>
+  /** Where the service's output goes. */
+  logFile: string
+  /** Extra node flags, e.g. --cpu-prof. */
+  nodeFlags?: string[]
+}
+
+/** Starts a service and resolves once it is ready: /health answers (api, gateway) or every worker consumes. */
+export async function startService (name: ServiceName, options: ServiceOptions): Promise<Service> {
+  const child = spawn(process.execPath, [...(options.nodeFlags ?? []), '--import', 'tsx', 'src/cli/main.ts', name], {
+    cwd: ROOT,
+    env: { ...process.env, ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe']
+  })
+  const log = createWriteStream(options.logFile, { flags: 'a' })
+  child.stderr?.pipe(log)
+  let consuming = 0
+  createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (line) => {
+    log.write(`${line}\n`)
+    if (line.includes('"msg":"consuming"')) consuming++
+  })
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
+  const service: Service = { name, pid: child.pid as number, exited, stop: () => stopChild(child, exited) }
+
+  const deadline = Date.now() + 120_000
+  let gone = false
+  exited.then(() => { gone = true }, () => {})
+  for (;;) {
+    if (gone) throw new Error(`${name} exited during start-up; see ${options.logFile}`)
+    if (Date.now() > deadline) {
+      await service.stop()
+      throw new Error(`${name} was not ready within 120 s; see ${options.logFile}`)
+    }
+    if (name === 'consumer' ? consuming >= 2 * (options.env.TOPICS ?? 'users,events,coupons').split(',').length : await healthy(name, options.env)) return service
+    await sleep(200)
+  }
+}
+
+async function healthy (name: ServiceName, env: Record<string, string>): Promise<boolean> {
+  const port = name === 'api' ? env.PORT : env.PRODUCER_PORT
+  try {
+    return (await fetch(`http://127.0.0.1:${port}/health`)).ok
+  } catch {
+    return false
+  }
+}
+
+async function stopChild (child: ChildProcess, exited: Promise<void>): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return
+  child.kill('SIGTERM')
+  const timer = setTimeout(() => child.kill('SIGKILL'), 30_000)
+  await exited
+  clearTimeout(timer)
+}
+
+/** Resident set size of a process in MB (VmRSS), or undefined once it is gone. */
+export async function rssMb (pid: number): Promise<number | undefined> {
+  try {
+    const status = await readFile(`/proc/${pid}/status`, 'utf8')
+    const kb = /^VmRSS:\s+(\d+)\s+kB/m.exec(status)?.[1]
+    return kb === undefined ? undefined : Number(kb) / 1024
+  } catch {
+    return undefined
+  }
+}
+
+/** Keeps the highest RSS seen per label, sampling every second while running. */
+export class RssSampler {
+  readonly peaks: Record<string, number> = {}
+  private readonly pids = new Map<string, number>()
+  private readonly timer = setInterval(() => { this.sample().catch(() => {}) }, 1000)
+
+  watch (label: string, pid: number): void {
+    this.pids.set(label, pid)
+  }
+
+  async sample (): Promise<void> {
+    for (const [label, pid] of this.pids) {
+      const mb = await rssMb(pid)
+      if (mb !== undefined && mb > (this.peaks[label] ?? 0)) this.peaks[label] = mb
+    }
+  }
+
+  stop (): void {
+    clearInterval(this.timer)
+  }
+}
+
+/** Runs a bench script (load.ts, feed.ts) as a child process with a JSON spec; resolves with its JSON answer. */
+export async function runScript<T> (script: string, spec: unknown): Promise<T> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', script), JSON.stringify(spec)], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe']
+  })
+  let out = ''
+  let err = ''
+  child.stdout.on('data', (chunk: Buffer) => { out += chunk.toString() })
+  child.stderr.on('data', (chunk: Buffer) => { err += chunk.toString() })
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve))
+  if (code !== 0) throw new Error(`${script} failed (exit ${code}): ${err.slice(-2000)}`)
+  const last = out.trim().split('\n').pop() ?? ''
+  return JSON.parse(last) as T
+}

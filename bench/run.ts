@@ -1,0 +1,494 @@
+// npm run bench: builds a dataset with the project's generator, starts a real broker and the services as
+// processes, measures every figure of docs/benchmarks.md (median of --runs), and writes the results.
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { Command, InvalidArgumentError, Option } from 'commander'
+import pg from 'pg'
+import type { EntityName } from '../src/domain/entities.ts'
+import { freePorts, startThrowawayBroker, type LocalBroker } from '../src/kafka/local-broker.ts'
+import { eventRecords } from '../src/tools/dataset.ts'
+import type { FeedResult, FeedSpec } from './feed.ts'
+import { openObserver, type Observer } from './lib/observe.ts'
+import { machine, writeResults, type Results } from './lib/report.ts'
+import { ROOT, RssSampler, runScript, startService, type Service, type ServiceName } from './lib/services.ts'
+import type { LoadResult, LoadSpec } from './load.ts'
+
+interface Scale { users: number, events: number, coupons: number }
+
+interface Plan {
+  /** The dataset the GET, POST and pipeline figures are measured on; its coupons time the bulk load. */
+  scale: Scale
+  /** Coupons per user in the databases of the event-upload stages that are not the scale's. */
+  stageCouponsPerUser: number
+  /** Seconds of each autocannon run (after a warm-up of a fifth of it). */
+  loadSeconds: number
+  pipelineSingle: number
+  pipelineBatch: number
+  e2eSeconds: number
+}
+
+const FULL: Plan = {
+  scale: { users: 100_000, events: 20_000, coupons: 1_000_000 },
+  stageCouponsPerUser: 10,
+  loadSeconds: 10,
+  pipelineSingle: 30_000,
+  pipelineBatch: 200_000,
+  e2eSeconds: 15
+}
+const QUICK: Plan = {
+  scale: { users: 10_000, events: 2_000, coupons: 50_000 },
+  stageCouponsPerUser: 1,
+  loadSeconds: 3,
+  pipelineSingle: 6_000,
+  pipelineBatch: 20_000,
+  e2eSeconds: 4
+}
+const STAGES = [1_000, 10_000, 100_000]
+const CONNECTIONS = 32
+const E2E_RATE = 2_000
+const DEFAULT_POSTGRES = 'postgres://postgres@127.0.0.1:5432/test'
+/** A sport the generator never uses, so the event-upload probe's user has it alone as favourite. */
+const PROBE_SPORT = 'Curling'
+
+interface Options { quick?: boolean, db: 'sqlite' | 'postgres', runs: number, profile?: boolean }
+
+const log = (message: string): void => { process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`) }
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b)
+  const mid = Math.floor(sorted.length / 2)
+  return sorted.length % 2 === 1 ? sorted[mid] as number : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2
+}
+const round = (value: number, digits = 1): number => Number(value.toFixed(digits))
+
+/** One API (and, for the pipeline, a gateway and consumers) over a fresh database and topics of its own. */
+interface Stack {
+  apiUrl: string
+  gatewayUrl: string
+  databaseUrl: string
+  schema: string
+  services: Service[]
+  observer: Observer
+  stop (): Promise<void>
+}
+
+class Bench {
+  private readonly work = mkdtempSync(join(tmpdir(), 'betting-bench-'))
+  private readonly rss = new RssSampler()
+  private readonly schemas: string[] = []
+  private stacks = 0
+  private nextProbeId = 900_000_000_000
+  private broker: LocalBroker | undefined
+
+  constructor (private readonly options: Options, private readonly plan: Plan) {}
+
+  private get postgresUrl (): string {
+    return process.env.TEST_POSTGRES_URL ?? DEFAULT_POSTGRES
+  }
+
+  async startBroker (): Promise<void> {
+    log('starting a throw-away Kafka broker (KAFKA_HEAP 512m)')
+    this.broker = await startThrowawayBroker({ cacheDir: join(process.env.HOME ?? tmpdir(), '.cache', 'betting-kafka'), heap: '512m', onProgress: log })
+  }
+
+  /** Starts an API over a fresh database, and with `pipeline` a gateway and consumers on fresh topics. */
+  async stack (pipeline: boolean, watchRss: boolean): Promise<Stack> {
+    const n = ++this.stacks
+    const [apiPort, gatewayPort] = await freePorts(2)
+    const postgres = this.options.db === 'postgres'
+    const schema = `bench_${process.pid}_${n}`
+    if (postgres) this.schemas.push(schema)
+    const databaseUrl = postgres ? this.postgresUrl : `sqlite:${join(this.work, `stack-${n}.sqlite`)}`
+    const env: Record<string, string> = {
+      HOST: '127.0.0.1',
+      PORT: String(apiPort),
+      PRODUCER_PORT: String(gatewayPort),
+      DATABASE_URL: databaseUrl,
+      DATABASE_SCHEMA: schema,
+      BOOTSTRAP_SERVER: this.broker?.bootstrap ?? '',
+      TOPIC_PREFIX: `bench${n}-`,
+      CONSUMER_GROUP_PREFIX: `bench${n}`,
+      API_URL: `http://127.0.0.1:${apiPort}`,
+      API_KEYS: '',
+      API_KEY: '',
+      LOG_LEVEL: 'warn'
+    }
+    const flags = this.options.profile === true ? ['--cpu-prof', `--cpu-prof-dir=${join(ROOT, 'data', 'bench-profiles')}`] : []
+    const start = (name: ServiceName, extra: Record<string, string> = {}) =>
+      startService(name, { env: { ...env, ...extra }, logFile: join(this.work, `stack-${n}-${name}.log`), nodeFlags: flags })
+    const services: Service[] = [await start('api', { INSTANCE_ID: '1' })]
+    if (pipeline) {
+      services.push(await start('gateway', { INSTANCE_ID: '2' }))
+      // info: the consumer's readiness is its "consuming" log lines.
+      services.push(await start('consumer', { LOG_LEVEL: 'info' }))
+    }
+    if (watchRss) for (const service of services) this.rss.watch(service.name, service.pid)
+    const observer = await openObserver(databaseUrl, schema)
+    return {
+      apiUrl: `http://127.0.0.1:${apiPort}`,
+      gatewayUrl: `http://127.0.0.1:${gatewayPort}`,
+      databaseUrl,
+      schema,
+      services,
+      observer,
+      async stop () {
+        await observer.close()
+        // Consumers first, so none delivers to an API that is gone.
+        for (const service of [...services].reverse()) await service.stop()
+      }
+    }
+  }
+
+  async load (spec: LoadSpec): Promise<LoadResult> {
+    const result = await runScript<LoadResult>('load.ts', spec)
+    if (result.errors > 0 || result.non2xx > 0) log(`  warning: ${result.non2xx} non-2xx answers and ${result.errors} errors`)
+    return result
+  }
+
+  /** Warm-up, then `runs` measured autocannon runs; the median of each figure. */
+  async measure (label: string, spec: Omit<LoadSpec, 'duration'>): Promise<{ rps: number, p99: number, runs: LoadResult[] }> {
+    await this.load({ ...spec, duration: Math.max(1, Math.round(this.plan.loadSeconds / 5)) })
+    const runs: LoadResult[] = []
+    for (let i = 0; i < this.options.runs; i++) runs.push(await this.load({ ...spec, duration: this.plan.loadSeconds }))
+    const rps = median(runs.map((r) => r.rps))
+    const p99 = median(runs.map((r) => r.p99))
+    log(`${label}: ${Math.round(rps)} req/s, p99 ${p99} ms (runs: ${runs.map((r) => Math.round(r.rps)).join(', ')})`)
+    return { rps, p99, runs }
+  }
+
+  feed (stack: Stack, target: 'gateway' | 'api', entity: EntityName, dataset: FeedSpec['dataset']): Promise<FeedResult> {
+    const spec: FeedSpec = {
+      url: target === 'gateway' ? stack.gatewayUrl : stack.apiUrl,
+      target,
+      entity,
+      dataset,
+      batch: target === 'gateway' ? 1000 : 2000,
+      concurrency: target === 'gateway' ? 4 : 2
+    }
+    return runScript<FeedResult>('feed.ts', spec)
+  }
+
+  /** Loads a dataset entity by entity, each fully stored before the next (coupons need their users and events). */
+  async loadDataset (stack: Stack, target: 'gateway' | 'api', scale: Scale, nowMs: number): Promise<number> {
+    const dataset = { ...scale, seed: 42, nowMs }
+    let couponSeconds = 0
+    for (const entity of ['users', 'events', 'coupons'] as const) {
+      const fed = await this.feed(stack, target, entity, dataset)
+      const storedAt = await waitForCount(stack.observer, entity, scale[entity], 20 * 60_000)
+      const seconds = (storedAt - fed.startedAt) / 1000
+      log(`  ${entity}: ${scale[entity]} stored in ${seconds.toFixed(1)} s (${Math.round(scale[entity] / seconds)}/s; sending took ${fed.seconds.toFixed(1)} s)`)
+      if (entity === 'coupons') couponSeconds = seconds
+    }
+    return couponSeconds
+  }
+
+  /**
+   * POST /events, then GET /recommendation until it shows the event, for a user whose favourite sport it
+   * is. Each new event begins before the previous ones, so it is the first candidate of its sport.
+   */
+  async eventUpload (apiUrl: string, samples: number): Promise<number[]> {
+    const userId = this.nextProbeId++
+    const baseEvent = this.nextProbeId++
+    const day = 24 * 3600_000
+    const event = (id: number, beginMs: number) => ({
+      id,
+      sport: PROBE_SPORT,
+      league: 'Bench League',
+      country: 'GR',
+      participants: ['Home', 'Away'],
+      begin_timestamp: new Date(beginMs).toISOString(),
+      end_timestamp: new Date(beginMs + 2 * 3600_000).toISOString()
+    })
+    await post(apiUrl, '/users', { id: userId, birth_year: 1990, country: 'GR', currency: 'EUR', gender: 'M' })
+    await post(apiUrl, '/events', event(baseEvent, Date.now() + 3 * day))
+    await post(apiUrl, '/coupons', { user_id: userId, stake: 5, selections: [{ event_id: baseEvent, odds: 2 }] })
+    const times: number[] = []
+    // One more than asked: the first is the warm-up.
+    for (let i = 0; i <= samples; i++) {
+      const id = this.nextProbeId++
+      const started = performance.now()
+      await post(apiUrl, '/events', event(id, Date.now() + 2 * day - i * 60_000))
+      for (let attempt = 0; ; attempt++) {
+        const [recommendation] = await get(apiUrl, `/recommendation/${userId}`) as Array<{ events: Array<{ id: number }> }>
+        if (recommendation?.events.some((e) => e.id === id) === true) break
+        if (attempt > 100) throw new Error(`event ${id} never appeared in user ${userId}'s recommendation`)
+      }
+      if (i > 0) times.push(performance.now() - started)
+    }
+    return times
+  }
+
+  async eventUploadAt (users: number, nowMs: number): Promise<number> {
+    const scale = { users, events: Math.min(20_000, Math.round(users / 5)), coupons: users * this.plan.stageCouponsPerUser }
+    log(`event upload at ${users} users: loading ${scale.events} events and ${scale.coupons} coupons through the API's bulk route`)
+    const stack = await this.stack(false, false)
+    try {
+      await this.loadDataset(stack, 'api', scale, nowMs)
+      return await this.eventUploadOn(stack.apiUrl, users)
+    } finally {
+      await stack.stop()
+    }
+  }
+
+  async eventUploadOn (apiUrl: string, users: number): Promise<number> {
+    const times = await this.eventUpload(apiUrl, Math.max(5, this.options.runs))
+    const ms = median(times)
+    log(`event upload at ${users} users: ${ms.toFixed(2)} ms (samples: ${times.map((t) => t.toFixed(1)).join(', ')})`)
+    return ms
+  }
+
+  /** The seed's workload: its 101 users, events and coupons through our upload command, on a fresh API each time. */
+  async seedUpload (): Promise<Results['seed_upload']> {
+    const fixture = join(ROOT, 'test', 'fixtures', 'seed-dummy.json')
+    const modes = { sequential: ['--sequential'], concurrent: [] as string[] }
+    const out: Record<string, Record<EntityName, number>> = {}
+    for (const [mode, flags] of Object.entries(modes)) {
+      const runs: Array<Record<EntityName, number>> = []
+      for (let i = 0; i < this.options.runs; i++) {
+        const stack = await this.stack(false, false)
+        try {
+          const summary = await runCli<{ entities: Array<{ entity: EntityName, elapsedSeconds: number }> }>(
+            ['upload', fixture, '--target', 'api', '--url', stack.apiUrl, '--json', '--no-progress', ...flags])
+          runs.push(Object.fromEntries(summary.entities.map((e) => [e.entity, e.elapsedSeconds])) as Record<EntityName, number>)
+        } finally {
+          await stack.stop()
+        }
+      }
+      out[mode] = { users: median(runs.map((r) => r.users)), events: median(runs.map((r) => r.events)), coupons: median(runs.map((r) => r.coupons)) }
+      log(`seed upload, ${mode}: users ${out[mode].users.toFixed(3)} s, events ${out[mode].events.toFixed(3)} s, coupons ${out[mode].coupons.toFixed(3)} s`)
+    }
+    return { sequential: out.sequential as Record<EntityName, number>, concurrent: out.concurrent as Record<EntityName, number>, concurrency: 16 }
+  }
+
+  /** Single POSTs or batches of users to the gateway; records per second from the first send to the last stored. */
+  async pipelineRate (stack: Stack, records: number, batch: number | undefined): Promise<number> {
+    const rates: number[] = []
+    for (let i = 0; i < this.options.runs; i++) {
+      const firstId = this.nextProbeId
+      this.nextProbeId += records
+      const spec: LoadSpec = batch === undefined
+        ? { url: stack.gatewayUrl, connections: 64, amount: records, scenario: { kind: 'gateway-users', firstId } }
+        : { url: stack.gatewayUrl, connections: 4, amount: records / batch, scenario: { kind: 'gateway-user-batch', firstId, batch } }
+      const stored = waitForUsers(stack.observer, firstId, records, 10 * 60_000)
+      const sent = await this.load(spec)
+      const seconds = ((await stored) - sent.startedAt) / 1000
+      rates.push(records / seconds)
+    }
+    const rate = median(rates)
+    log(`pipeline ${batch === undefined ? 'single POSTs' : `batches of ${batch}`}: ${Math.round(rate)} records/s (runs: ${rates.map(Math.round).join(', ')})`)
+    return rate
+  }
+
+  /** Single POSTs at E2E_RATE per second; p99 of the time from sending a record to seeing it stored. */
+  async pipelineLatency (stack: Stack): Promise<number> {
+    const p99s: number[] = []
+    for (let i = 0; i < this.options.runs; i++) {
+      const records = E2E_RATE * this.plan.e2eSeconds
+      const firstId = this.nextProbeId
+      this.nextProbeId += records
+      const latencies = watchLatencies(stack.observer, firstId, records, 5 * 60_000)
+      await this.load({ url: stack.gatewayUrl, connections: 32, amount: records, rate: E2E_RATE, scenario: { kind: 'gateway-users', firstId } })
+      const all = (await latencies).sort((a, b) => a - b)
+      p99s.push(all[Math.min(all.length - 1, Math.floor(all.length * 0.99))] as number)
+    }
+    const p99 = median(p99s)
+    log(`pipeline e2e at ${E2E_RATE}/s: p99 ${Math.round(p99)} ms (runs: ${p99s.map(Math.round).join(', ')})`)
+    return p99
+  }
+
+  async generate (apiUrl: string): Promise<number> {
+    const times: number[] = []
+    for (let i = 0; i < this.options.runs; i++) {
+      const started = performance.now()
+      await post(apiUrl, '/recommendation/generate', {})
+      times.push((performance.now() - started) / 1000)
+    }
+    log(`generate: ${median(times).toFixed(2)} s (runs: ${times.map((t) => t.toFixed(2)).join(', ')})`)
+    return median(times)
+  }
+
+  async run (): Promise<Results> {
+    const { plan, options } = this
+    const started = Date.now()
+    const nowMs = Date.now()
+    const machineBefore = machine()
+    await this.startBroker()
+
+    const seedUpload = await this.seedUpload()
+    const eventUploadMs: Record<string, number> = {}
+    for (const users of STAGES.filter((u) => u !== plan.scale.users)) eventUploadMs[users] = round(await this.eventUploadAt(users, nowMs), 2)
+
+    // The bulk load, each run on a fresh database and fresh topics; the last one's stack stays for the rest.
+    const loadSeconds: number[] = []
+    let stack: Stack | undefined
+    try {
+      for (let i = 0; i < options.runs; i++) {
+        await stack?.stop()
+        stack = undefined
+        log(`bulk load ${i + 1}/${options.runs}: ${plan.scale.users} users, ${plan.scale.events} events, ${plan.scale.coupons} coupons through gateway -> Kafka -> consumers -> API`)
+        stack = await this.stack(true, true)
+        loadSeconds.push(await this.loadDataset(stack, 'gateway', plan.scale, nowMs))
+      }
+      if (stack === undefined) throw new Error('--runs must be at least 1')
+      const s = stack
+      const couponsPerSecond = plan.scale.coupons / median(loadSeconds)
+
+      const eventIds = [...eventRecords({ ...plan.scale, seed: 42, now: new Date(nowMs) })].map((e) => Number(e.event_id))
+      const firstUserId = 100_000
+      const ceiling = await this.measure('ceiling (GET /health)', { url: s.apiUrl, connections: CONNECTIONS, scenario: { kind: 'static', method: 'GET', path: '/health' } })
+      const recommendation = await this.measure('GET /recommendation/{id}', { url: s.apiUrl, connections: CONNECTIONS, scenario: { kind: 'recommendation', firstUserId, users: plan.scale.users } })
+      if (STAGES.includes(plan.scale.users)) eventUploadMs[plan.scale.users] = round(await this.eventUploadOn(s.apiUrl, plan.scale.users), 2)
+      const generateSeconds = await this.generate(s.apiUrl)
+      const users = await this.measure('POST /users', {
+        url: s.apiUrl, connections: CONNECTIONS, scenario: { kind: 'static', method: 'POST', path: '/users', body: { birth_year: 1990, country: 'GR', currency: 'EUR', gender: 'F' } }
+      })
+      const coupons = await this.measure('POST /coupons', { url: s.apiUrl, connections: CONNECTIONS, scenario: { kind: 'coupons', firstUserId, users: plan.scale.users, eventIds } })
+      const single = await this.pipelineRate(s, plan.pipelineSingle, undefined)
+      const batched = await this.pipelineRate(s, plan.pipelineBatch, 1000)
+      const e2e = await this.pipelineLatency(s)
+      await this.rss.sample()
+
+      return {
+        date: new Date(started).toISOString(),
+        mode: options.quick === true ? 'quick' : 'full',
+        db: options.db,
+        runs: options.runs,
+        command: `npm run bench --${options.quick === true ? ' --quick' : ''}${options.db === 'postgres' ? ' --db postgres' : ''}`,
+        machine: machineBefore,
+        duration_s: Math.round((Date.now() - started) / 1000),
+        ceiling_rps: Math.round(ceiling.rps),
+        api_post_users_rps: Math.round(users.rps),
+        api_post_users_p99_ms: users.p99,
+        api_post_coupons_rps: Math.round(coupons.rps),
+        api_post_coupons_p99_ms: coupons.p99,
+        api_get_recommendation_rps: Math.round(recommendation.rps),
+        api_get_recommendation_p99_ms: recommendation.p99,
+        event_upload_ms: eventUploadMs,
+        generate_all_s: round(generateSeconds, 2),
+        pipeline_single_records_per_s: Math.round(single),
+        pipeline_batch_records_per_s: Math.round(batched),
+        pipeline_e2e_p99_ms: Math.round(e2e),
+        bulk_load_1m_coupons_s: round(1_000_000 / couponsPerSecond),
+        bulk_load: { coupons: plan.scale.coupons, seconds: loadSeconds.map((t) => round(t)), coupons_per_s: Math.round(couponsPerSecond), path: 'gateway /coupons/batch -> Kafka -> consumers -> API /coupons/bulk' },
+        rss_mb: Object.fromEntries(Object.entries(this.rss.peaks).map(([k, v]) => [k, Math.round(v)])),
+        scale: plan.scale,
+        seed_upload: seedUpload
+      }
+    } finally {
+      await stack?.stop()
+    }
+  }
+
+  async close (): Promise<void> {
+    this.rss.stop()
+    await this.broker?.stop()
+    if (this.schemas.length > 0) {
+      const client = new pg.Client({ connectionString: this.postgresUrl })
+      await client.connect()
+      for (const schema of this.schemas) await client.query(`drop schema if exists "${schema}" cascade`)
+      await client.end()
+    }
+    rmSync(this.work, { recursive: true, force: true })
+  }
+}
+
+async function post (base: string, path: string, body: unknown): Promise<unknown> {
+  const answer = await fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+  const json = await answer.json() as unknown
+  if (!answer.ok) throw new Error(`POST ${path} answered ${answer.status}: ${JSON.stringify(json)}`)
+  return json
+}
+
+async function get (base: string, path: string): Promise<unknown> {
+  const answer = await fetch(`${base}${path}`)
+  const json = await answer.json() as unknown
+  if (!answer.ok) throw new Error(`GET ${path} answered ${answer.status}: ${JSON.stringify(json)}`)
+  return json
+}
+
+/** Runs the project's CLI and parses its JSON output. */
+async function runCli<T> (args: string[]): Promise<T> {
+  const { spawn } = await import('node:child_process')
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] })
+  let out = ''
+  child.stdout.on('data', (chunk: Buffer) => { out += chunk.toString() })
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve))
+  if (code !== 0) throw new Error(`cli ${args.join(' ')} exited ${code}: ${out.slice(-1000)}`)
+  return JSON.parse(out) as T
+}
+
+/** Epoch ms when the table first held `expected` rows (polled every 100 ms). */
+async function waitForCount (observer: Observer, table: EntityName, expected: number, timeoutMs: number): Promise<number> {
+  const deadline = Date.now() + timeoutMs
+  let last = -1
+  let lastChange = Date.now()
+  for (;;) {
+    const count = await observer.count(table)
+    if (count >= expected) return Date.now()
+    if (count !== last) {
+      last = count
+      lastChange = Date.now()
+    }
+    if (Date.now() > deadline || Date.now() - lastChange > 120_000) throw new Error(`${table}: ${count} of ${expected} stored; gave up`)
+    await sleep(100)
+  }
+}
+
+/** Epoch ms when every user with an id in [firstId, firstId + count) was stored. */
+async function waitForUsers (observer: Observer, firstId: number, count: number, timeoutMs: number): Promise<number> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const stored = (await observer.usersBetween(firstId, firstId + count)).length
+    if (stored >= count) return Date.now()
+    if (Date.now() > deadline) throw new Error(`pipeline: ${stored} of ${count} users stored; gave up`)
+    await sleep(100)
+  }
+}
+
+/** Each user's latency: when it was first seen stored, minus the send time its registration_date carries. */
+async function watchLatencies (observer: Observer, firstId: number, count: number, timeoutMs: number): Promise<number[]> {
+  // `seen` holds the ids at or above `from`; every id below it has been seen, so each poll reads only
+  // the rows from the lowest id still missing.
+  const seen = new Set<number>()
+  const latencies: number[] = []
+  let from = firstId
+  const deadline = Date.now() + timeoutMs
+  while (latencies.length < count) {
+    if (Date.now() > deadline) throw new Error(`pipeline e2e: ${latencies.length} of ${count} users stored; gave up`)
+    const now = Date.now()
+    for (const row of await observer.usersBetween(from, firstId + count)) {
+      if (seen.has(row.id)) continue
+      seen.add(row.id)
+      latencies.push(now - row.registered / 1000)
+    }
+    while (seen.has(from)) seen.delete(from++)
+    await sleep(20)
+  }
+  return latencies
+}
+
+function positive (text: string): number {
+  const value = Number(text)
+  if (!Number.isInteger(value) || value < 1) throw new InvalidArgumentError('expected a positive integer.')
+  return value
+}
+
+const program = new Command('bench')
+  .description('Measure the platform on this machine and write bench/results/latest.json and docs/benchmarks.md')
+  .option('--quick', 'smaller scale, finishes in under 3 minutes')
+  .addOption(new Option('--db <db>', 'database under the API').choices(['sqlite', 'postgres']).default('sqlite'))
+  .option('--runs <n>', 'measured runs per figure (the median is reported)', positive, 3)
+  .option('--profile', 'run the services with --cpu-prof (profiles in data/bench-profiles)')
+  .action(async (options: Options) => {
+    const bench = new Bench(options, options.quick === true ? QUICK : FULL)
+    try {
+      const results = await bench.run()
+      const written = await writeResults(results)
+      log(`done in ${results.duration_s} s: ${written.join(', ')}`)
+    } finally {
+      await bench.close()
+    }
+  })
+
+await program.parseAsync()

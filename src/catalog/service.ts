@@ -8,6 +8,7 @@ import type { IdGenerator } from '../domain/ids.ts'
 import { nowMicros } from '../domain/time.ts'
 import type { Database } from '../storage/database.ts'
 import { repositories } from '../storage/repositories/index.ts'
+import type { UserSportBets } from '../storage/repositories/recommendations.ts'
 import type { Tables } from '../storage/tables.ts'
 import { couponDifferences, eventDifferences, userDifferences } from './compare.ts'
 
@@ -15,7 +16,36 @@ export interface Written<T> { record: T, created: boolean }
 
 type Repos = ReturnType<typeof repositories>
 
-async function writeUser (repos: Repos, input: NewUser, id: number): Promise<Written<User>> {
+/**
+ * What stored coupons add to the recommender's state (bets per event, selections per user and sport).
+ * It is applied once at the end of each transaction, with rows in key order: fewer statements for a
+ * batch, and concurrent batches lock rows in the same order, so they cannot deadlock on PostgreSQL.
+ */
+class BetTally {
+  private readonly byEvent = new Map<number, number>()
+  private readonly byUserSport = new Map<string, UserSportBets>()
+
+  add (coupon: Coupon, sports: Map<number, string>): void {
+    for (const { event_id: eventId } of coupon.selections) {
+      this.byEvent.set(eventId, (this.byEvent.get(eventId) ?? 0) + 1)
+      const sport = sports.get(eventId) as string
+      const key = `${coupon.user_id}\u0000${sport}`
+      const row = this.byUserSport.get(key)
+      if (row === undefined) this.byUserSport.set(key, { userId: coupon.user_id, sport, bets: 1, lastBetAt: coupon.timestamp })
+      else {
+        row.bets++
+        row.lastBetAt = Math.max(row.lastBetAt, coupon.timestamp)
+      }
+    }
+  }
+
+  async apply (repos: Repos): Promise<void> {
+    if (this.byEvent.size > 0) await repos.events.addBets(this.byEvent)
+    if (this.byUserSport.size > 0) await repos.recommendations.addUserSportBets([...this.byUserSport.values()])
+  }
+}
+
+async function writeUser (repos: Repos, input: NewUser, id: number, _tally: BetTally): Promise<Written<User>> {
   const user: User = { ...input, id, registration_date: input.registration_date ?? nowMicros() }
   if (await repos.users.insert(user, input.registration_date === undefined)) return { record: user, created: true }
   const stored = await repos.users.find(id)
@@ -25,7 +55,7 @@ async function writeUser (repos: Repos, input: NewUser, id: number): Promise<Wri
   return { record: stored.user, created: false }
 }
 
-async function writeEvent (repos: Repos, input: NewEvent, id: number): Promise<Written<Event>> {
+async function writeEvent (repos: Repos, input: NewEvent, id: number, _tally: BetTally): Promise<Written<Event>> {
   // Look for the id first: a replay or a conflict must not store the incoming participant list, since in
   // a bulk batch a refused record's writes are not rolled back (the batch's transaction commits).
   let stored = await repos.events.find(id)
@@ -43,7 +73,7 @@ async function writeEvent (repos: Repos, input: NewEvent, id: number): Promise<W
   return { record: stored, created: false }
 }
 
-async function writeCoupon (repos: Repos, input: NewCoupon, id: number): Promise<Written<Coupon>> {
+async function writeCoupon (repos: Repos, input: NewCoupon, id: number, tally: BetTally): Promise<Written<Coupon>> {
   if (!(await repos.users.exists(input.user_id))) throw userNotFound()
   const eventIds = [...new Set(input.selections.map((s) => s.event_id))]
   const sports = await repos.events.sports(eventIds)
@@ -51,15 +81,7 @@ async function writeCoupon (repos: Repos, input: NewCoupon, id: number): Promise
 
   const coupon: Coupon = { ...input, id, timestamp: input.timestamp ?? nowMicros() }
   if (await repos.coupons.insert(coupon, input.timestamp === undefined)) {
-    const betsByEvent = new Map<number, number>()
-    const betsBySport = new Map<string, number>()
-    for (const { event_id: eventId } of coupon.selections) {
-      betsByEvent.set(eventId, (betsByEvent.get(eventId) ?? 0) + 1)
-      const sport = sports.get(eventId) as string
-      betsBySport.set(sport, (betsBySport.get(sport) ?? 0) + 1)
-    }
-    await repos.events.addBets(betsByEvent)
-    await repos.recommendations.addUserBets(coupon.user_id, betsBySport, coupon.timestamp)
+    tally.add(coupon, sports)
     return { record: coupon, created: true }
   }
   const stored = await repos.coupons.find(id)
@@ -72,7 +94,7 @@ async function writeCoupon (repos: Repos, input: NewCoupon, id: number): Promise
 export type WriteInput = { users: NewUser, events: NewEvent, coupons: NewCoupon }
 export type WriteOutput = { users: User, events: Event, coupons: Coupon }
 export type Entity = keyof WriteInput
-type Writer<E extends Entity> = (repos: Repos, input: WriteInput[E], id: number) => Promise<Written<WriteOutput[E]>>
+type Writer<E extends Entity> = (repos: Repos, input: WriteInput[E], id: number, tally: BetTally) => Promise<Written<WriteOutput[E]>>
 
 const writers: { [E in Entity]: Writer<E> } = { users: writeUser, events: writeEvent, coupons: writeCoupon }
 
@@ -86,7 +108,12 @@ export function catalogService (database: Database, nextId: IdGenerator) {
 
   async function write<E extends Entity> (entity: E, input: WriteInput[E]): Promise<Written<WriteOutput[E]>> {
     const writer: Writer<E> = writers[entity]
-    return inTransaction((trx) => writer(trx, input, input.id ?? nextId()))
+    return inTransaction(async (trx) => {
+      const tally = new BetTally()
+      const written = await writer(trx, input, input.id ?? nextId(), tally)
+      await tally.apply(trx)
+      return written
+    })
   }
 
   /**
@@ -96,6 +123,7 @@ export function catalogService (database: Database, nextId: IdGenerator) {
   async function writeMany<E extends Entity> (entity: E, inputs: Array<WriteInput[E] | Error>): Promise<Array<BatchOutcome<E>>> {
     const writer: Writer<E> = writers[entity]
     return inTransaction(async (trx) => {
+      const tally = new BetTally()
       const outcomes: Array<BatchOutcome<E>> = []
       for (const input of inputs) {
         if (input instanceof Error) {
@@ -103,13 +131,14 @@ export function catalogService (database: Database, nextId: IdGenerator) {
           continue
         }
         try {
-          outcomes.push({ ok: true, written: await writer(trx, input, input.id ?? nextId()) })
+          outcomes.push({ ok: true, written: await writer(trx, input, input.id ?? nextId(), tally) })
         } catch (error) {
           // A refusal is this record's answer; anything else (the database failing) fails the whole batch.
           if (!(error instanceof DomainError)) throw error
           outcomes.push({ ok: false, error })
         }
       }
+      await tally.apply(trx)
       return outcomes
     })
   }

@@ -6,14 +6,20 @@ import type { SportStat } from '../../recommender/frequency.ts'
 import type { Tables } from '../tables.ts'
 import { eventRepository, toEvent } from './events.ts'
 
+export interface UserSportBets { userId: number, sport: string, bets: number, lastBetAt: number }
+
 export function recommendationRepository (db: Kysely<Tables>) {
   const events = eventRepository(db)
 
   return {
-    /** Adds one coupon's selections to its user's per-sport counts (sports in order, for consistent row locks). */
-    async addUserBets (userId: number, betsBySport: Map<string, number>, placedAt: number): Promise<void> {
-      for (const [sport, bets] of [...betsBySport].sort((a, b) => a[0] < b[0] ? -1 : 1)) {
-        await db.insertInto('user_sport_stats').values({ user_id: userId, sport, bets, last_bet_at: placedAt })
+    /**
+     * Adds stored coupons' selections to per-user sport counts. Rows go in (user, sport) order so that
+     * concurrent transactions take their row locks in the same order and cannot deadlock.
+     */
+    async addUserSportBets (rows: UserSportBets[]): Promise<void> {
+      const ordered = [...rows].sort((a, b) => a.userId - b.userId || (a.sport < b.sport ? -1 : a.sport > b.sport ? 1 : 0))
+      for (const { userId, sport, bets, lastBetAt } of ordered) {
+        await db.insertInto('user_sport_stats').values({ user_id: userId, sport, bets, last_bet_at: lastBetAt })
           .onConflict((oc) => oc.columns(['user_id', 'sport']).doUpdateSet({
             bets: sql`user_sport_stats.bets + excluded.bets`,
             last_bet_at: sql`case when excluded.last_bet_at > user_sport_stats.last_bet_at then excluded.last_bet_at else user_sport_stats.last_bet_at end`

@@ -101,6 +101,65 @@ const writers: { [E in Entity]: Writer<E> } = { users: writeUser, events: writeE
 /** Outcome of one record in a batch: either the write or the error that refused it. */
 export type BatchOutcome<E extends Entity> = { ok: true, written: Written<WriteOutput[E]> } | { ok: false, error: unknown }
 
+/**
+ * The records of a batch that a set-wise pass can settle: the first occurrence of each id. A later record
+ * with the same id is left to the one-record path, which then sees what the first one did.
+ */
+function firstOccurrences<T> (inputs: Array<T | Error>, ids: number[], outcomes: Array<unknown>): number[] {
+  const seen = new Set<number>()
+  const indexes: number[] = []
+  inputs.forEach((input, i) => {
+    const id = ids[i] as number
+    if (input instanceof Error || outcomes[i] !== undefined || seen.has(id)) return
+    seen.add(id)
+    indexes.push(i)
+  })
+  return indexes
+}
+
+/** Inserts the batch's new users in one statement; ids already stored are left to the one-record path. */
+async function insertNewUsers (repos: Repos, inputs: Array<NewUser | Error>, ids: number[], outcomes: Array<BatchOutcome<'users'> | undefined>): Promise<void> {
+  const candidates = firstOccurrences(inputs, ids, outcomes).map((i) => {
+    const input = inputs[i] as NewUser
+    const user: User = { ...input, id: ids[i] as number, registration_date: input.registration_date ?? nowMicros() }
+    return { index: i, stored: { user, registrationDateAuto: input.registration_date === undefined } }
+  })
+  const inserted = await repos.users.insertMany(candidates.map((c) => c.stored))
+  for (const { index, stored } of candidates) {
+    if (inserted.has(stored.user.id)) outcomes[index] = { ok: true, written: { record: stored.user, created: true } }
+  }
+}
+
+/**
+ * Checks the batch's coupons against one lookup of their users and one of their events, then inserts the
+ * new ones (and their selections) in one statement each. Refusals are decided here as the one-record path
+ * decides them (user first, then events); ids already stored are left to that path.
+ */
+async function insertNewCoupons (
+  repos: Repos, inputs: Array<NewCoupon | Error>, ids: number[], outcomes: Array<BatchOutcome<'coupons'> | undefined>, tally: BetTally
+): Promise<void> {
+  const indexes = firstOccurrences(inputs, ids, outcomes)
+  const batch = indexes.map((i) => inputs[i] as NewCoupon)
+  const users = await repos.users.existing([...new Set(batch.map((c) => c.user_id))])
+  const sports = await repos.events.sports([...new Set(batch.flatMap((c) => c.selections.map((s) => s.event_id)))])
+  const candidates: Array<{ index: number, stored: { coupon: Coupon, timestampAuto: boolean } }> = []
+  for (const i of indexes) {
+    const input = inputs[i] as NewCoupon
+    if (!users.has(input.user_id)) outcomes[i] = { ok: false, error: userNotFound() }
+    else if (!input.selections.every((s) => sports.has(s.event_id))) outcomes[i] = { ok: false, error: eventsMissing() }
+    else {
+      const coupon: Coupon = { ...input, id: ids[i] as number, timestamp: input.timestamp ?? nowMicros() }
+      candidates.push({ index: i, stored: { coupon, timestampAuto: input.timestamp === undefined } })
+    }
+  }
+  const inserted = await repos.coupons.insertMany(candidates.map((c) => c.stored))
+  for (const { index, stored } of candidates) {
+    if (!inserted.has(stored.coupon.id)) continue
+    tally.add(stored.coupon, sports)
+    outcomes[index] = { ok: true, written: { record: stored.coupon, created: true } }
+  }
+}
+
 export function catalogService (database: Database, nextId: IdGenerator) {
   const repos = repositories(database.db)
   const inTransaction = <T>(work: (repos: Repos) => Promise<T>): Promise<T> =>
@@ -121,25 +180,27 @@ export function catalogService (database: Database, nextId: IdGenerator) {
    * it is written, so a refused record leaves nothing behind and does not affect its neighbours.
    */
   async function writeMany<E extends Entity> (entity: E, inputs: Array<WriteInput[E] | Error>): Promise<Array<BatchOutcome<E>>> {
-    const writer: Writer<E> = writers[entity]
     return inTransaction(async (trx) => {
       const tally = new BetTally()
-      const outcomes: Array<BatchOutcome<E>> = []
-      for (const input of inputs) {
-        if (input instanceof Error) {
-          outcomes.push({ ok: false, error: input })
-          continue
-        }
+      const ids = inputs.map((input) => input instanceof Error ? 0 : input.id ?? nextId())
+      const outcomes: Array<BatchOutcome<E> | undefined> = inputs.map((input) => input instanceof Error ? { ok: false, error: input } : undefined)
+      // Users and coupons first go through set-wise checks and inserts; events, and whatever that pass
+      // leaves unsettled, go one record at a time, in order.
+      if (entity === 'users') await insertNewUsers(trx, inputs as Array<NewUser | Error>, ids, outcomes as Array<BatchOutcome<'users'> | undefined>)
+      if (entity === 'coupons') await insertNewCoupons(trx, inputs as Array<NewCoupon | Error>, ids, outcomes as Array<BatchOutcome<'coupons'> | undefined>, tally)
+      const writer: Writer<E> = writers[entity]
+      for (const [i, input] of inputs.entries()) {
+        if (outcomes[i] !== undefined || input instanceof Error) continue
         try {
-          outcomes.push({ ok: true, written: await writer(trx, input, input.id ?? nextId(), tally) })
+          outcomes[i] = { ok: true, written: await writer(trx, input, ids[i] as number, tally) }
         } catch (error) {
           // A refusal is this record's answer; anything else (the database failing) fails the whole batch.
           if (!(error instanceof DomainError)) throw error
-          outcomes.push({ ok: false, error })
+          outcomes[i] = { ok: false, error }
         }
       }
       await tally.apply(trx)
-      return outcomes
+      return outcomes as Array<BatchOutcome<E>>
     })
   }
 

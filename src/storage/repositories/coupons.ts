@@ -1,9 +1,25 @@
 // All SQL about coupons and their selections.
-import type { Kysely } from 'kysely'
+import { sql, type Kysely } from 'kysely'
 import type { Coupon, Selection } from '../../domain/entities.ts'
 import type { CouponsTable, Tables } from '../tables.ts'
+import { rowsOf, type Column } from './batch.ts'
 
 export interface StoredCoupon { coupon: Coupon, timestampAuto: boolean }
+
+const COUPON_COLUMNS: readonly Column[] = [
+  { name: 'id', pgType: 'bigint' },
+  { name: 'user_id', pgType: 'bigint' },
+  { name: 'stake', pgType: 'double precision' },
+  { name: 'placed_at', pgType: 'bigint' },
+  { name: 'placed_at_auto', pgType: 'integer' }
+]
+const SELECTION_COLUMNS: readonly Column[] = [
+  { name: 'coupon_id', pgType: 'bigint' },
+  { name: 'position', pgType: 'integer' },
+  { name: 'event_id', pgType: 'bigint' },
+  { name: 'odds', pgType: 'double precision' }
+]
+const names = (columns: readonly Column[]) => sql.raw(columns.map((c) => c.name).join(', '))
 
 export function couponRepository (db: Kysely<Tables>) {
   async function selectionsOf (couponIds: number[]): Promise<Map<number, Selection[]>> {
@@ -37,6 +53,24 @@ export function couponRepository (db: Kysely<Tables>) {
         coupon_id: coupon.id, position, event_id: s.event_id, odds: s.odds
       }))).execute()
       return true
+    },
+
+    /**
+     * Inserts each coupon whose id does not exist, and the selections of those, in two statements;
+     * returns the ids this call stored.
+     */
+    async insertMany (coupons: readonly StoredCoupon[]): Promise<Set<number>> {
+      if (coupons.length === 0) return new Set()
+      const rows = coupons.map(({ coupon: c, timestampAuto }) => [c.id, c.user_id, c.stake, c.timestamp, timestampAuto ? 1 : 0])
+      const { rows: insertedRows } = await sql<{ id: number }>`insert into coupons (${names(COUPON_COLUMNS)})
+        ${rowsOf(db, COUPON_COLUMNS, rows)} on conflict (id) do nothing returning id`.execute(db)
+      const inserted = new Set(insertedRows.map((r) => Number(r.id)))
+      const selections = coupons.filter(({ coupon }) => inserted.has(coupon.id))
+        .flatMap(({ coupon }) => coupon.selections.map((s, position) => [coupon.id, position, s.event_id, s.odds]))
+      if (selections.length > 0) {
+        await sql`insert into selections (${names(SELECTION_COLUMNS)}) ${rowsOf(db, SELECTION_COLUMNS, selections)}`.execute(db)
+      }
+      return inserted
     },
 
     async find (id: number): Promise<StoredCoupon | undefined> {

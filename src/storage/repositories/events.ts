@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto'
 import { sql, type Kysely } from 'kysely'
 import type { Event, NewEvent } from '../../domain/entities.ts'
 import type { Tables } from '../tables.ts'
+import { inIds, isPostgres, rowsOf } from './batch.ts'
 
 const EVENT_COLUMNS = [
   'events.id', 'events.begin_ts', 'events.end_ts', 'events.country', 'events.league', 'events.sport',
@@ -85,15 +86,24 @@ export function eventRepository (db: Kysely<Tables>) {
     /** Sport of each of the given events that exists. */
     async sports (ids: number[]): Promise<Map<number, string>> {
       if (ids.length === 0) return new Map()
-      const rows = await db.selectFrom('events').select(['id', 'sport']).where('id', 'in', ids).execute()
+      const rows = await db.selectFrom('events').select(['id', 'sport']).where(inIds(db, 'events.id', ids)).execute()
       return new Map(rows.map((r) => [r.id, r.sport]))
     },
 
-    /** Adds to events' popularity; ids in ascending order so concurrent writers lock rows in the same order. */
+    /** Adds to events' popularity, all events in one statement. */
     async addBets (countsByEvent: Map<number, number>): Promise<void> {
-      for (const [id, n] of [...countsByEvent].sort((a, b) => a[0] - b[0])) {
-        await db.updateTable('events').set({ bet_count: sql`bet_count + ${n}` }).where('id', '=', id).execute()
+      if (countsByEvent.size === 0) return
+      const rows = [...countsByEvent].sort((a, b) => a[0] - b[0])
+      // PostgreSQL locks the rows an UPDATE ... FROM touches in the join's order; taking the locks first in
+      // id order means concurrent writers always queue in the same order and cannot deadlock. NO KEY
+      // UPDATE is the mode the UPDATE itself takes: it does not wait for the key-share locks that other
+      // transactions' new selections hold on these events (FOR UPDATE would, and deadlock with them).
+      if (isPostgres(db)) {
+        await sql`select id from events where ${inIds(db, 'id', rows.map((r) => r[0]))} order by id for no key update`.execute(db)
       }
+      await sql`update events set bet_count = bet_count + r.n
+        from (${rowsOf(db, [{ name: 'id', pgType: 'bigint' }, { name: 'n', pgType: 'integer' }], rows)}) as r
+        where events.id = r.id`.execute(db)
     },
 
     async count (): Promise<number> {

@@ -4,27 +4,35 @@ import { sql, type Kysely } from 'kysely'
 import type { Event } from '../../domain/entities.ts'
 import type { SportStat } from '../../recommender/frequency.ts'
 import type { Tables } from '../tables.ts'
+import { rowsOf, type Column } from './batch.ts'
 import { eventRepository, toEvent } from './events.ts'
 
 export interface UserSportBets { userId: number, sport: string, bets: number, lastBetAt: number }
+
+const STAT_COLUMNS: readonly Column[] = [
+  { name: 'user_id', pgType: 'bigint' },
+  { name: 'sport', pgType: 'text' },
+  { name: 'bets', pgType: 'integer' },
+  { name: 'last_bet_at', pgType: 'bigint' }
+]
 
 export function recommendationRepository (db: Kysely<Tables>) {
   const events = eventRepository(db)
 
   return {
     /**
-     * Adds stored coupons' selections to per-user sport counts. Rows go in (user, sport) order so that
-     * concurrent transactions take their row locks in the same order and cannot deadlock.
+     * Adds stored coupons' selections to per-user sport counts, in one statement. Rows go in (user, sport)
+     * order so that concurrent transactions take their row locks in the same order and cannot deadlock.
      */
     async addUserSportBets (rows: UserSportBets[]): Promise<void> {
+      if (rows.length === 0) return
       const ordered = [...rows].sort((a, b) => a.userId - b.userId || (a.sport < b.sport ? -1 : a.sport > b.sport ? 1 : 0))
-      for (const { userId, sport, bets, lastBetAt } of ordered) {
-        await db.insertInto('user_sport_stats').values({ user_id: userId, sport, bets, last_bet_at: lastBetAt })
-          .onConflict((oc) => oc.columns(['user_id', 'sport']).doUpdateSet({
-            bets: sql`user_sport_stats.bets + excluded.bets`,
-            last_bet_at: sql`case when excluded.last_bet_at > user_sport_stats.last_bet_at then excluded.last_bet_at else user_sport_stats.last_bet_at end`
-          })).execute()
-      }
+      await sql`insert into user_sport_stats (user_id, sport, bets, last_bet_at)
+        ${rowsOf(db, STAT_COLUMNS, ordered.map((r) => [r.userId, r.sport, r.bets, r.lastBetAt]))}
+        on conflict (user_id, sport) do update set
+          bets = user_sport_stats.bets + excluded.bets,
+          last_bet_at = case when excluded.last_bet_at > user_sport_stats.last_bet_at then excluded.last_bet_at else user_sport_stats.last_bet_at end`
+        .execute(db)
     },
 
     async sportStats (userId: number, at?: number): Promise<SportStat[]> {

@@ -1,7 +1,8 @@
 // All SQL about users.
-import type { Kysely } from 'kysely'
+import { sql, type Kysely } from 'kysely'
 import type { User } from '../../domain/entities.ts'
 import type { Tables, UsersTable } from '../tables.ts'
+import { inIds, rowsOf, type Column } from './batch.ts'
 
 export interface StoredUser { user: User, registrationDateAuto: boolean }
 
@@ -19,8 +20,35 @@ function toStored (row: UsersTable): StoredUser {
   }
 }
 
+const USER_COLUMNS: readonly Column[] = [
+  { name: 'id', pgType: 'bigint' },
+  { name: 'birth_year', pgType: 'integer' },
+  { name: 'country', pgType: 'text' },
+  { name: 'currency', pgType: 'text' },
+  { name: 'gender', pgType: 'text' },
+  { name: 'registration_date', pgType: 'bigint' },
+  { name: 'registration_date_auto', pgType: 'integer' }
+]
+
 export function userRepository (db: Kysely<Tables>) {
   return {
+    /** Inserts each user whose id does not exist, in one statement; returns the ids this call stored. */
+    async insertMany (users: readonly StoredUser[]): Promise<Set<number>> {
+      if (users.length === 0) return new Set()
+      const rows = users.map(({ user: u, registrationDateAuto }) =>
+        [u.id, u.birth_year, u.country, u.currency, u.gender, u.registration_date, registrationDateAuto ? 1 : 0])
+      const { rows: inserted } = await sql<{ id: number }>`insert into users (${sql.raw(USER_COLUMNS.map((c) => c.name).join(', '))})
+        ${rowsOf(db, USER_COLUMNS, rows)} on conflict (id) do nothing returning id`.execute(db)
+      return new Set(inserted.map((r) => Number(r.id)))
+    },
+
+    /** Which of the ids are stored users. */
+    async existing (ids: readonly number[]): Promise<Set<number>> {
+      if (ids.length === 0) return new Set()
+      const rows = await db.selectFrom('users').select('id').where(inIds(db, 'users.id', ids)).execute()
+      return new Set(rows.map((r) => r.id))
+    },
+
     /** Inserts unless the id exists; true when this call stored it. */
     async insert (user: User, registrationDateAuto: boolean): Promise<boolean> {
       const result = await db.insertInto('users')

@@ -1,0 +1,29 @@
+// Statements over many rows whose SQL text does not depend on how many rows there are: the rows travel
+// as one JSON parameter read with json_each (SQLite) or as one array per column read with unnest
+// (PostgreSQL). A batch of any size is then one prepared statement, reused from the statement cache,
+// instead of one statement per row or one differently sized multi-row statement per batch.
+import { PostgresAdapter, sql, type Kysely, type RawBuilder } from 'kysely'
+import type { Tables } from '../tables.ts'
+
+export interface Column { name: string, pgType: 'bigint' | 'integer' | 'text' | 'double precision' }
+
+export function isPostgres (db: Kysely<Tables>): boolean {
+  return db.getExecutor().adapter instanceof PostgresAdapter
+}
+
+/** `select <columns> from <rows> where true`: the rows as a relation (the `where` lets SQLite parse a following ON CONFLICT). */
+export function rowsOf (db: Kysely<Tables>, columns: readonly Column[], rows: unknown[][]): RawBuilder<unknown> {
+  if (isPostgres(db)) {
+    const arrays = columns.map((c, i) => sql`${rows.map((r) => r[i])}::${sql.raw(c.pgType)}[]`)
+    return sql`select * from unnest(${sql.join(arrays)}) as r(${sql.raw(columns.map((c) => c.name).join(', '))}) where true`
+  }
+  const picks = columns.map((c, i) => `value->>${i} as ${c.name}`).join(', ')
+  return sql`select ${sql.raw(picks)} from json_each(${JSON.stringify(rows)}) where true`
+}
+
+/** `<column> in <ids>` with one parameter whatever the number of ids. */
+export function inIds (db: Kysely<Tables>, column: string, ids: readonly number[]): RawBuilder<boolean> {
+  return isPostgres(db)
+    ? sql<boolean>`${sql.ref(column)} = any(${ids}::bigint[])`
+    : sql<boolean>`${sql.ref(column)} in (select value from json_each(${JSON.stringify(ids)}))`
+}

@@ -25,7 +25,7 @@ export function recommendationRoutes (app: BaseApp, recommender: RecommendationS
     const { limit, at } = request.query
     let atMicros: number | undefined
     if (at !== undefined) {
-      atMicros = parseTimestamp(at)
+      atMicros = parseTimestamp(restorePlus(at))
       if (atMicros === undefined) throw new ValidationError([{ field: 'querystring.at', message: 'must be an ISO-8601 timestamp' }])
     }
     const recommendation = await recommender.recommend(request.params.user_id, { limit, at: atMicros })
@@ -39,4 +39,12 @@ export function recommendationRoutes (app: BaseApp, recommender: RecommendationS
     const users = await recommender.generateAll()
     return { message: `Recommendations generated for ${users} users.`, users, elapsed_ms: Math.round(performance.now() - started) }
   })
+}
+
+// A query string decodes `+` to a space, so `?at=2024-04-10T12:00:00+02:00` typed as is arrives as
+// `...12:00:00 02:00`. A space before a trailing offset can mean nothing else: read it as the `+` it was.
+const DECODED_PLUS = /^(.*[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?) (\d{2}(?::?\d{2})?)$/
+
+function restorePlus (at: string): string {
+  return at.replace(DECODED_PLUS, '$1+$2')
 }

@@ -307,9 +307,14 @@ describe.each(dialects)('recommendations on %s', (dialect) => {
       const utc = (await c.get(`/recommendation/${user}?at=2024-06-01T12:00:00Z`)).body[0]
       const zoneless = (await c.get(`/recommendation/${user}?at=${encodeURIComponent('2024-06-01 12:00:00')}`)).body[0]
       const offset = (await c.get(`/recommendation/${user}?at=${encodeURIComponent('2024-06-01T14:00:00+02:00')}`)).body[0]
+      // `+` typed unencoded in a query string arrives as a space; it is read as the offset it was.
+      const plus = (await c.get(`/recommendation/${user}?at=2024-06-01T14:00:00+02:00`)).body[0]
+      const negative = (await c.get(`/recommendation/${user}?at=2024-06-01T10:00:00.000-02:00`)).body[0]
       expect(utc.events).toHaveLength(2)
       expect(zoneless).toEqual(utc)
       expect(offset).toEqual(utc)
+      expect(plus).toEqual(utc)
+      expect(negative).toEqual(utc)
     })
   })
 

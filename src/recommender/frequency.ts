@@ -37,6 +37,16 @@ export class SlotFiller<E extends Candidate> {
     return this.limit - this.chosen.length + this.excluded.size + this.taken.size
   }
 
+  /** Slots still free: what a source that already leaves out `skipped` needs to yield. */
+  get remaining (): number {
+    return this.limit - this.chosen.length
+  }
+
+  /** Events no source may offer again: the excluded ones and those already chosen. */
+  get skipped (): number[] {
+    return [...this.excluded, ...this.taken]
+  }
+
   offer (candidates: readonly E[]): void {
     for (const event of candidates) {
       if (this.full) return

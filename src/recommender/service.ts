@@ -37,9 +37,9 @@ export function recommendationService (database: Database) {
     const notBefore = now - maxDuration
     for (const sport of rankSports(stats)) {
       if (slots.full) break
-      slots.offer(await store.openEventsOfSport(sport, now, notBefore, slots.fetchSize))
+      slots.offer(await store.openEventsOfSport(sport, now, notBefore, slots.remaining, slots.skipped))
     }
-    if (!slots.full) slots.offer(await store.popularOpenEvents(now, slots.fetchSize, at))
+    if (!slots.full) slots.offer(await store.popularOpenEvents(now, slots.remaining, at, slots.skipped))
     return {
       id: contentId(userId, slots.chosen),
       user_id: userId,

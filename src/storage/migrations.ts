@@ -98,6 +98,22 @@ function migrations (dialect: Dialect): Record<string, Migration> {
         await db.schema.dropIndex('participants_names_digest').execute()
         await db.schema.alterTable('participants').dropColumn('names_digest').execute()
       }
+    },
+    // The recommender's two event scans filter on end_ts (still open) and leave out events by id: with
+    // both in the index, rows that do not qualify are skipped without reading the table.
+    '0003_open_event_indexes': {
+      async up (db: Kysely<any>) {
+        await db.schema.createIndex('events_sport_open').on('events').columns(['sport', 'begin_ts', 'id', 'end_ts']).execute()
+        await db.schema.createIndex('events_popular_open').on('events').columns(['bet_count desc', 'begin_ts', 'id', 'end_ts']).execute()
+        await db.schema.dropIndex('events_sport_begin').execute()
+        await db.schema.dropIndex('events_popularity').execute()
+      },
+      async down (db: Kysely<any>) {
+        await db.schema.createIndex('events_sport_begin').on('events').columns(['sport', 'begin_ts', 'id']).execute()
+        await db.schema.createIndex('events_popularity').on('events').columns(['bet_count desc', 'begin_ts', 'id']).execute()
+        await db.schema.dropIndex('events_sport_open').execute()
+        await db.schema.dropIndex('events_popular_open').execute()
+      }
     }
   }
 }

@@ -27,3 +27,15 @@ export function inIds (db: Kysely<Tables>, column: string, ids: readonly number[
     ? sql<boolean>`${sql.ref(column)} = any(${ids}::bigint[])`
     : sql<boolean>`${sql.ref(column)} in (select value from json_each(${JSON.stringify(ids)}))`
 }
+
+/** The form a list of ids takes as a prepared query's argument: JSON text on SQLite, an array on PostgreSQL. */
+export function idsArg (db: Kysely<Tables>, ids: readonly number[]): unknown {
+  return isPostgres(db) ? ids : JSON.stringify(ids)
+}
+
+/** `<column> not in <ids>` where `ids` is a prepared query's placeholder for an idsArg() value. */
+export function notInIdsArg (db: Kysely<Tables>, column: string, ids: unknown): RawBuilder<boolean> {
+  return isPostgres(db)
+    ? sql<boolean>`${sql.ref(column)} <> all(${ids}::bigint[])`
+    : sql<boolean>`${sql.ref(column)} not in (select value from json_each(${ids}))`
+}

@@ -31,6 +31,24 @@ export function couponRepository (db: Kysely<Tables>) {
     return bySelection
   }
 
+  /**
+   * Inserts each coupon whose id does not exist, and the selections of those, in two statements;
+   * returns the ids this call stored.
+   */
+  async function insertMany (coupons: readonly StoredCoupon[]): Promise<Set<number>> {
+    if (coupons.length === 0) return new Set()
+    const rows = coupons.map(({ coupon: c, timestampAuto }) => [c.id, c.user_id, c.stake, c.timestamp, timestampAuto ? 1 : 0])
+    const { rows: insertedRows } = await sql<{ id: number }>`insert into coupons (${names(COUPON_COLUMNS)})
+      ${rowsOf(db, COUPON_COLUMNS, rows)} on conflict (id) do nothing returning id`.execute(db)
+    const inserted = new Set(insertedRows.map((r) => Number(r.id)))
+    const selections = coupons.filter(({ coupon }) => inserted.has(coupon.id))
+      .flatMap(({ coupon }) => coupon.selections.map((s, position) => [coupon.id, position, s.event_id, s.odds]))
+    if (selections.length > 0) {
+      await sql`insert into selections (${names(SELECTION_COLUMNS)}) ${rowsOf(db, SELECTION_COLUMNS, selections)}`.execute(db)
+    }
+    return inserted
+  }
+
   function toStored (row: CouponsTable, selections: Selection[]): StoredCoupon {
     return {
       coupon: { id: row.id, user_id: row.user_id, stake: row.stake, timestamp: row.placed_at, selections },
@@ -41,37 +59,10 @@ export function couponRepository (db: Kysely<Tables>) {
   return {
     /** Inserts the coupon and its selections (order kept) unless the id exists; true when this call stored it. */
     async insert (coupon: Coupon, timestampAuto: boolean): Promise<boolean> {
-      const result = await db.insertInto('coupons').values({
-        id: coupon.id,
-        user_id: coupon.user_id,
-        stake: coupon.stake,
-        placed_at: coupon.timestamp,
-        placed_at_auto: timestampAuto ? 1 : 0
-      }).onConflict((oc) => oc.column('id').doNothing()).executeTakeFirst()
-      if (Number(result.numInsertedOrUpdatedRows ?? 0n) === 0) return false
-      await db.insertInto('selections').values(coupon.selections.map((s, position) => ({
-        coupon_id: coupon.id, position, event_id: s.event_id, odds: s.odds
-      }))).execute()
-      return true
+      return (await insertMany([{ coupon, timestampAuto }])).size > 0
     },
 
-    /**
-     * Inserts each coupon whose id does not exist, and the selections of those, in two statements;
-     * returns the ids this call stored.
-     */
-    async insertMany (coupons: readonly StoredCoupon[]): Promise<Set<number>> {
-      if (coupons.length === 0) return new Set()
-      const rows = coupons.map(({ coupon: c, timestampAuto }) => [c.id, c.user_id, c.stake, c.timestamp, timestampAuto ? 1 : 0])
-      const { rows: insertedRows } = await sql<{ id: number }>`insert into coupons (${names(COUPON_COLUMNS)})
-        ${rowsOf(db, COUPON_COLUMNS, rows)} on conflict (id) do nothing returning id`.execute(db)
-      const inserted = new Set(insertedRows.map((r) => Number(r.id)))
-      const selections = coupons.filter(({ coupon }) => inserted.has(coupon.id))
-        .flatMap(({ coupon }) => coupon.selections.map((s, position) => [coupon.id, position, s.event_id, s.odds]))
-      if (selections.length > 0) {
-        await sql`insert into selections (${names(SELECTION_COLUMNS)}) ${rowsOf(db, SELECTION_COLUMNS, selections)}`.execute(db)
-      }
-      return inserted
-    },
+    insertMany,
 
     async find (id: number): Promise<StoredCoupon | undefined> {
       const row = await db.selectFrom('coupons').selectAll().where('id', '=', id).executeTakeFirst()

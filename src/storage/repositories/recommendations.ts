@@ -4,8 +4,9 @@ import { sql, type Kysely } from 'kysely'
 import type { Event } from '../../domain/entities.ts'
 import type { SportStat } from '../../recommender/frequency.ts'
 import type { Tables } from '../tables.ts'
-import { rowsOf, type Column } from './batch.ts'
+import { idsArg, notInIdsArg, rowsOf, type Column } from './batch.ts'
 import { eventRepository, toEvent } from './events.ts'
+import { arg, prepared } from './prepared.ts'
 
 export interface UserSportBets { userId: number, sport: string, bets: number, lastBetAt: number }
 
@@ -15,6 +16,22 @@ const STAT_COLUMNS: readonly Column[] = [
   { name: 'bets', pgType: 'integer' },
   { name: 'last_bet_at', pgType: 'bigint' }
 ]
+
+// The live GET's queries, compiled once (see prepared.ts); the `at` variants are rarer and built per call.
+const liveSportStats = prepared((db) => db.selectFrom('user_sport_stats').select(['sport', 'bets', 'last_bet_at'])
+  .where('user_id', '=', arg<number>(0)))
+const liveBetEventIds = prepared((db) => db.selectFrom('coupons').innerJoin('selections', 'selections.coupon_id', 'coupons.id')
+  .select('selections.event_id').distinct().where('coupons.user_id', '=', arg<number>(0)))
+const maxDuration = prepared((db) => db.selectFrom('meta').select('value').where('key', '=', 'max_event_duration'))
+// Skipped events are left out in SQL, on the index (which holds id and end_ts), so only the rows that
+// fill slots are read from the table: a user with many bets no longer costs a long fetch per sport.
+const openOfSport = prepared((db) => eventRepository(db).selectEvents()
+  .where('events.sport', '=', arg<string>(0)).where('events.begin_ts', '>=', arg<number>(1)).where('events.end_ts', '>', arg<number>(2))
+  .where(notInIdsArg(db, 'events.id', arg(4)))
+  .orderBy('events.begin_ts').orderBy('events.id').limit(arg<number>(3)))
+const popularOpen = prepared((db) => eventRepository(db).selectEvents().where('events.end_ts', '>', arg<number>(0))
+  .where(notInIdsArg(db, 'events.id', arg(2)))
+  .orderBy('events.bet_count', 'desc').orderBy('events.begin_ts').orderBy('events.id').limit(arg<number>(1)))
 
 export function recommendationRepository (db: Kysely<Tables>) {
   const events = eventRepository(db)
@@ -37,8 +54,7 @@ export function recommendationRepository (db: Kysely<Tables>) {
 
     async sportStats (userId: number, at?: number): Promise<SportStat[]> {
       if (at === undefined) {
-        const rows = await db.selectFrom('user_sport_stats').select(['sport', 'bets', 'last_bet_at'])
-          .where('user_id', '=', userId).execute()
+        const { rows } = await liveSportStats(db, userId)
         return rows.map((r) => ({ sport: r.sport, bets: Number(r.bets), lastBetAt: Number(r.last_bet_at) }))
       }
       const rows = await db.selectFrom('coupons')
@@ -52,39 +68,37 @@ export function recommendationRepository (db: Kysely<Tables>) {
 
     /** Events the user has bet on (at or before `at`, when given). */
     async betEventIds (userId: number, at?: number): Promise<Set<number>> {
+      if (at === undefined) return new Set((await liveBetEventIds(db, userId)).rows.map((r) => r.event_id))
       let query = db.selectFrom('coupons').innerJoin('selections', 'selections.coupon_id', 'coupons.id')
         .select('selections.event_id').distinct().where('coupons.user_id', '=', userId)
-      if (at !== undefined) query = query.where('coupons.placed_at', '<=', at)
+      query = query.where('coupons.placed_at', '<=', at)
       const rows = await query.execute()
       return new Set(rows.map((r) => r.event_id))
     },
 
     /** The longest event stored: an event still open at `now` began after `now` minus this. */
     async maxEventDuration (): Promise<number> {
-      const row = await db.selectFrom('meta').select('value').where('key', '=', 'max_event_duration').executeTakeFirst()
+      const { rows: [row] } = await maxDuration(db)
       return Number(row?.value ?? 0)
     },
 
-    /** Open events of a sport, soonest first, then lowest id. */
-    async openEventsOfSport (sport: string, now: number, notBefore: number, limit: number): Promise<Event[]> {
-      const rows = await events.selectEvents()
-        .where('events.sport', '=', sport).where('events.begin_ts', '>=', notBefore).where('events.end_ts', '>', now)
-        .orderBy('events.begin_ts').orderBy('events.id').limit(limit).execute()
+    /** Open events of a sport, soonest first, then lowest id, other than the skipped ones. */
+    async openEventsOfSport (sport: string, now: number, notBefore: number, limit: number, skip: readonly number[] = []): Promise<Event[]> {
+      const { rows } = await openOfSport(db, sport, notBefore, now, limit, idsArg(db, skip))
       return rows.map(toEvent)
     },
 
     /** Open events, most bet on first (then soonest, then lowest id); events nobody bet on come last. */
-    async popularOpenEvents (now: number, limit: number, at?: number): Promise<Event[]> {
+    async popularOpenEvents (now: number, limit: number, at?: number, skip: readonly number[] = []): Promise<Event[]> {
       if (at === undefined) {
-        const rows = await events.selectEvents().where('events.end_ts', '>', now)
-          .orderBy('events.bet_count', 'desc').orderBy('events.begin_ts').orderBy('events.id').limit(limit).execute()
+        const { rows } = await popularOpen(db, now, limit, idsArg(db, skip))
         return rows.map(toEvent)
       }
       const betsAt = db.selectFrom('selections').innerJoin('coupons', 'coupons.id', 'selections.coupon_id')
         .select((eb) => ['selections.event_id', eb.fn.countAll<number>().as('bets')])
         .where('coupons.placed_at', '<=', at).groupBy('selections.event_id').as('b')
       const rows = await events.selectEvents().leftJoin(betsAt, 'b.event_id', 'events.id')
-        .where('events.end_ts', '>', now)
+        .where('events.end_ts', '>', now).where(notInIdsArg(db, 'events.id', idsArg(db, skip)))
         .orderBy(sql`coalesce(b.bets, 0)`, 'desc').orderBy('events.begin_ts').orderBy('events.id').limit(limit).execute()
       return rows.map(toEvent)
     },

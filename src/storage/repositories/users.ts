@@ -3,6 +3,7 @@ import { sql, type Kysely } from 'kysely'
 import type { User } from '../../domain/entities.ts'
 import type { Tables, UsersTable } from '../tables.ts'
 import { inIds, rowsOf, type Column } from './batch.ts'
+import { arg, prepared } from './prepared.ts'
 
 export interface StoredUser { user: User, registrationDateAuto: boolean }
 
@@ -30,6 +31,19 @@ const USER_COLUMNS: readonly Column[] = [
   { name: 'registration_date_auto', pgType: 'integer' }
 ]
 
+// POST /users and every coupon's user check run these; compiled once (see prepared.ts).
+const insertUser = prepared((db) => db.insertInto('users').values({
+  id: arg(0),
+  birth_year: arg(1),
+  country: arg(2),
+  currency: arg(3),
+  gender: arg(4),
+  registration_date: arg(5),
+  registration_date_auto: arg(6)
+}).onConflict((oc) => oc.column('id').doNothing()))
+const findUser = prepared((db) => db.selectFrom('users').selectAll().where('id', '=', arg<number>(0)))
+const userExists = prepared((db) => db.selectFrom('users').select('id').where('id', '=', arg<number>(0)))
+
 export function userRepository (db: Kysely<Tables>) {
   return {
     /** Inserts each user whose id does not exist, in one statement; returns the ids this call stored. */
@@ -51,21 +65,18 @@ export function userRepository (db: Kysely<Tables>) {
 
     /** Inserts unless the id exists; true when this call stored it. */
     async insert (user: User, registrationDateAuto: boolean): Promise<boolean> {
-      const result = await db.insertInto('users')
-        .values({ ...user, registration_date_auto: registrationDateAuto ? 1 : 0 })
-        .onConflict((oc) => oc.column('id').doNothing())
-        .executeTakeFirst()
-      return Number(result.numInsertedOrUpdatedRows ?? 0n) > 0
+      const result = await insertUser(db, user.id, user.birth_year, user.country, user.currency, user.gender,
+        user.registration_date, registrationDateAuto ? 1 : 0)
+      return Number(result.numAffectedRows ?? 0n) > 0
     },
 
     async find (id: number): Promise<StoredUser | undefined> {
-      const row = await db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst()
+      const { rows: [row] } = await findUser(db, id)
       return row === undefined ? undefined : toStored(row)
     },
 
     async exists (id: number): Promise<boolean> {
-      const row = await db.selectFrom('users').select('id').where('id', '=', id).executeTakeFirst()
-      return row !== undefined
+      return (await userExists(db, id)).rows.length > 0
     },
 
     async count (): Promise<number> {

@@ -23,7 +23,13 @@ export interface LoadSpec {
   /** Requests per second across all connections; unset: as fast as the server answers. */
   rate?: number
   scenario: Scenario
+  /** Seconds of unmeasured load first (JIT, caches, connections). */
+  warmup?: number
+  /** Measured runs, one after the other in this process (default 1); one result each. */
+  runs?: number
 }
+
+export interface LoadOutput { warmup?: LoadResult, runs: LoadResult[] }
 
 export interface LoadResult {
   /** Epoch ms just before the first request. */
@@ -107,7 +113,10 @@ async function runLoad (spec: LoadSpec): Promise<LoadResult> {
   }
 }
 
-// The spec is the one argument (JSON); the result is the one line of standard output. The runner imports
-// only this file's types, so nothing runs unless it is the process's entry point.
+// The spec is the one argument (JSON); the results, one per run, are the one line of standard output.
+// The runner imports only this file's types, so nothing runs unless it is the process's entry point.
 const spec = JSON.parse(process.argv[2] ?? '{}') as LoadSpec
-process.stdout.write(`${JSON.stringify(await runLoad(spec))}\n`)
+const warmup = spec.warmup === undefined ? undefined : await runLoad({ ...spec, amount: undefined, duration: spec.warmup })
+const runs: LoadResult[] = []
+for (let i = 0; i < (spec.runs ?? 1); i++) runs.push(await runLoad(spec))
+process.stdout.write(`${JSON.stringify({ warmup, runs } satisfies LoadOutput)}\n`)

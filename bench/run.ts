@@ -12,17 +12,18 @@ import { eventRecords } from '../src/tools/dataset.ts'
 import type { FeedResult, FeedSpec } from './feed.ts'
 import { openObserver, type Observer } from './lib/observe.ts'
 import { machine, writeResults, type Results } from './lib/report.ts'
-import { ROOT, RssSampler, runScript, startService, type Service, type ServiceName } from './lib/services.ts'
-import type { LoadResult, LoadSpec } from './load.ts'
+import { cpuSeconds, ROOT, RssSampler, runScript, startService, type Service, type ServiceName } from './lib/services.ts'
+import type { LoadOutput, LoadResult, LoadSpec } from './load.ts'
 
 interface Scale { users: number, events: number, coupons: number }
 
 interface Plan {
   /** The dataset the GET, POST and pipeline figures are measured on; its coupons time the bulk load. */
   scale: Scale
-  /** Coupons per user in the databases of the event-upload stages that are not the scale's. */
+  /** Events and coupons per user in the databases of the event-upload stages that are not the scale's. */
+  stageEventsPerUser: number
   stageCouponsPerUser: number
-  /** Seconds of each autocannon run (after a warm-up of a fifth of it). */
+  /** Seconds of each autocannon run (after a warm-up of a third of it). */
   loadSeconds: number
   pipelineSingle: number
   pipelineBatch: number
@@ -31,6 +32,7 @@ interface Plan {
 
 const FULL: Plan = {
   scale: { users: 100_000, events: 20_000, coupons: 1_000_000 },
+  stageEventsPerUser: 0.2,
   stageCouponsPerUser: 10,
   loadSeconds: 10,
   pipelineSingle: 30_000,
@@ -38,14 +40,17 @@ const FULL: Plan = {
   e2eSeconds: 15
 }
 const QUICK: Plan = {
-  scale: { users: 10_000, events: 2_000, coupons: 50_000 },
+  scale: { users: 5_000, events: 1_000, coupons: 20_000 },
+  stageEventsPerUser: 0.02,
   stageCouponsPerUser: 1,
-  loadSeconds: 3,
-  pipelineSingle: 6_000,
-  pipelineBatch: 20_000,
-  e2eSeconds: 4
+  loadSeconds: 2,
+  pipelineSingle: 4_000,
+  pipelineBatch: 10_000,
+  e2eSeconds: 3
 }
 const STAGES = [1_000, 10_000, 100_000]
+/** Event-upload samples per stage, after as many unmeasured ones. */
+const EVENT_SAMPLES = 7
 const CONNECTIONS = 32
 const E2E_RATE = 2_000
 const DEFAULT_POSTGRES = 'postgres://postgres@127.0.0.1:5432/test'
@@ -117,12 +122,11 @@ class Bench {
     const flags = this.options.profile === true ? ['--cpu-prof', `--cpu-prof-dir=${join(ROOT, 'data', 'bench-profiles')}`] : []
     const start = (name: ServiceName, extra: Record<string, string> = {}) =>
       startService(name, { env: { ...env, ...extra }, logFile: join(this.work, `stack-${n}-${name}.log`), nodeFlags: flags })
-    const services: Service[] = [await start('api', { INSTANCE_ID: '1' })]
-    if (pipeline) {
-      services.push(await start('gateway', { INSTANCE_ID: '2' }))
-      // info: the consumer's readiness is its "consuming" log lines.
-      services.push(await start('consumer', { LOG_LEVEL: 'info' }))
-    }
+    // info for the consumer: its readiness is its "consuming" log lines.
+    const services: Service[] = await Promise.all([
+      start('api', { INSTANCE_ID: '1' }),
+      ...(pipeline ? [start('gateway', { INSTANCE_ID: '2' }), start('consumer', { LOG_LEVEL: 'info' })] : [])
+    ])
     if (watchRss) for (const service of services) this.rss.watch(service.name, service.pid)
     const observer = await openObserver(databaseUrl, schema)
     return {
@@ -140,21 +144,26 @@ class Bench {
     }
   }
 
-  async load (spec: LoadSpec): Promise<LoadResult> {
-    const result = await runScript<LoadResult>('load.ts', spec)
-    if (result.errors > 0 || result.non2xx > 0) log(`  warning: ${result.non2xx} non-2xx answers and ${result.errors} errors`)
-    return result
+  async load (spec: LoadSpec): Promise<LoadOutput> {
+    const output = await runScript<LoadOutput>('load.ts', spec)
+    for (const r of output.runs) if (r.errors > 0 || r.non2xx > 0) log(`  warning: ${r.non2xx} non-2xx answers and ${r.errors} errors`)
+    return output
   }
 
-  /** Warm-up, then `runs` measured autocannon runs; the median of each figure. */
-  async measure (label: string, spec: Omit<LoadSpec, 'duration'>): Promise<{ rps: number, p99: number, runs: LoadResult[] }> {
-    await this.load({ ...spec, duration: Math.max(1, Math.round(this.plan.loadSeconds / 5)) })
-    const runs: LoadResult[] = []
-    for (let i = 0; i < this.options.runs; i++) runs.push(await this.load({ ...spec, duration: this.plan.loadSeconds }))
+  /**
+   * Warm-up, then `runs` measured autocannon runs in one load process: the median of each figure, and
+   * the CPU the server process spent per request (which, unlike req/s, hardly moves when other work
+   * shares the machine).
+   */
+  async measure (label: string, server: Service, spec: Omit<LoadSpec, 'duration'>): Promise<{ rps: number, p99: number, cpuUs: number, runs: LoadResult[] }> {
+    const before = await cpuSeconds(server.pid) ?? 0
+    const { warmup, runs } = await this.load({ ...spec, duration: this.plan.loadSeconds, warmup: Math.max(1, Math.round(this.plan.loadSeconds / 3)), runs: this.options.runs })
+    const requests = [warmup, ...runs].reduce((sum, r) => sum + (r === undefined ? 0 : r.ok + r.non2xx), 0)
+    const cpuUs = Math.round(1e6 * ((await cpuSeconds(server.pid) ?? 0) - before) / requests)
     const rps = median(runs.map((r) => r.rps))
     const p99 = median(runs.map((r) => r.p99))
-    log(`${label}: ${Math.round(rps)} req/s, p99 ${p99} ms (runs: ${runs.map((r) => Math.round(r.rps)).join(', ')})`)
-    return { rps, p99, runs }
+    log(`${label}: ${Math.round(rps)} req/s, p99 ${p99} ms, ${cpuUs} µs server CPU per request (runs: ${runs.map((r) => Math.round(r.rps)).join(', ')})`)
+    return { rps, p99, cpuUs, runs }
   }
 
   feed (stack: Stack, target: 'gateway' | 'api', entity: EntityName, dataset: FeedSpec['dataset']): Promise<FeedResult> {
@@ -169,18 +178,26 @@ class Bench {
     return runScript<FeedResult>('feed.ts', spec)
   }
 
-  /** Loads a dataset entity by entity, each fully stored before the next (coupons need their users and events). */
-  async loadDataset (stack: Stack, target: 'gateway' | 'api', scale: Scale, nowMs: number): Promise<number> {
+  /**
+   * Loads a dataset entity by entity, each fully stored before the next (coupons need their users and
+   * events); answers how long the coupons took and the CPU each service spent per coupon.
+   */
+  async loadDataset (stack: Stack, target: 'gateway' | 'api', scale: Scale, nowMs: number): Promise<{ seconds: number, cpuUsPerCoupon: Record<string, number> }> {
     const dataset = { ...scale, seed: 42, nowMs }
-    let couponSeconds = 0
+    const result = { seconds: 0, cpuUsPerCoupon: {} as Record<string, number> }
     for (const entity of ['users', 'events', 'coupons'] as const) {
+      const before = await Promise.all(stack.services.map(async (s) => await cpuSeconds(s.pid) ?? 0))
       const fed = await this.feed(stack, target, entity, dataset)
       const storedAt = await waitForCount(stack.observer, entity, scale[entity], 20 * 60_000)
       const seconds = (storedAt - fed.startedAt) / 1000
       log(`  ${entity}: ${scale[entity]} stored in ${seconds.toFixed(1)} s (${Math.round(scale[entity] / seconds)}/s; sending took ${fed.seconds.toFixed(1)} s)`)
-      if (entity === 'coupons') couponSeconds = seconds
+      if (entity !== 'coupons') continue
+      result.seconds = seconds
+      const after = await Promise.all(stack.services.map(async (s) => await cpuSeconds(s.pid) ?? 0))
+      stack.services.forEach((s, i) => { result.cpuUsPerCoupon[s.name] = Math.round(1e6 * ((after[i] ?? 0) - (before[i] ?? 0)) / scale.coupons) })
+      log(`  CPU per coupon: ${Object.entries(result.cpuUsPerCoupon).map(([name, us]) => `${name} ${us} µs`).join(', ')}`)
     }
-    return couponSeconds
+    return result
   }
 
   /**
@@ -204,8 +221,8 @@ class Bench {
     await post(apiUrl, '/events', event(baseEvent, Date.now() + 3 * day))
     await post(apiUrl, '/coupons', { user_id: userId, stake: 5, selections: [{ event_id: baseEvent, odds: 2 }] })
     const times: number[] = []
-    // One more than asked: the first is the warm-up.
-    for (let i = 0; i <= samples; i++) {
+    // The first `samples` rounds warm up (JIT, statement cache, connections) and are not counted.
+    for (let i = 0; i < 2 * samples; i++) {
       const id = this.nextProbeId++
       const started = performance.now()
       await post(apiUrl, '/events', event(id, Date.now() + 2 * day - i * 60_000))
@@ -214,13 +231,13 @@ class Bench {
         if (recommendation?.events.some((e) => e.id === id) === true) break
         if (attempt > 100) throw new Error(`event ${id} never appeared in user ${userId}'s recommendation`)
       }
-      if (i > 0) times.push(performance.now() - started)
+      if (i >= samples) times.push(performance.now() - started)
     }
     return times
   }
 
   async eventUploadAt (users: number, nowMs: number): Promise<number> {
-    const scale = { users, events: Math.min(20_000, Math.round(users / 5)), coupons: users * this.plan.stageCouponsPerUser }
+    const scale = { users, events: Math.min(20_000, Math.round(users * this.plan.stageEventsPerUser)), coupons: users * this.plan.stageCouponsPerUser }
     log(`event upload at ${users} users: loading ${scale.events} events and ${scale.coupons} coupons through the API's bulk route`)
     const stack = await this.stack(false, false)
     try {
@@ -232,7 +249,7 @@ class Bench {
   }
 
   async eventUploadOn (apiUrl: string, users: number): Promise<number> {
-    const times = await this.eventUpload(apiUrl, Math.max(5, this.options.runs))
+    const times = await this.eventUpload(apiUrl, Math.max(EVENT_SAMPLES, this.options.runs))
     const ms = median(times)
     log(`event upload at ${users} users: ${ms.toFixed(2)} ms (samples: ${times.map((t) => t.toFixed(1)).join(', ')})`)
     return ms
@@ -245,7 +262,8 @@ class Bench {
     const out: Record<string, Record<EntityName, number>> = {}
     for (const [mode, flags] of Object.entries(modes)) {
       const runs: Array<Record<EntityName, number>> = []
-      for (let i = 0; i < this.options.runs; i++) {
+      // Each run needs a fresh API (the second upload of the same ids would be replays); --quick does one.
+      for (let i = 0; i < (this.options.quick === true ? 1 : this.options.runs); i++) {
         const stack = await this.stack(false, false)
         try {
           const summary = await runCli<{ entities: Array<{ entity: EntityName, elapsedSeconds: number }> }>(
@@ -271,8 +289,8 @@ class Bench {
         ? { url: stack.gatewayUrl, connections: 64, amount: records, scenario: { kind: 'gateway-users', firstId } }
         : { url: stack.gatewayUrl, connections: 4, amount: records / batch, scenario: { kind: 'gateway-user-batch', firstId, batch } }
       const stored = waitForUsers(stack.observer, firstId, records, 10 * 60_000)
-      const sent = await this.load(spec)
-      const seconds = ((await stored) - sent.startedAt) / 1000
+      const { runs: [sent] } = await this.load(spec)
+      const seconds = ((await stored) - (sent as LoadResult).startedAt) / 1000
       rates.push(records / seconds)
     }
     const rate = median(rates)
@@ -321,6 +339,7 @@ class Bench {
 
     // The bulk load, each run on a fresh database and fresh topics; the last one's stack stays for the rest.
     const loadSeconds: number[] = []
+    let cpuUsPerCoupon: Record<string, number> = {}
     let stack: Stack | undefined
     try {
       for (let i = 0; i < options.runs; i++) {
@@ -328,7 +347,9 @@ class Bench {
         stack = undefined
         log(`bulk load ${i + 1}/${options.runs}: ${plan.scale.users} users, ${plan.scale.events} events, ${plan.scale.coupons} coupons through gateway -> Kafka -> consumers -> API`)
         stack = await this.stack(true, true)
-        loadSeconds.push(await this.loadDataset(stack, 'gateway', plan.scale, nowMs))
+        const loaded = await this.loadDataset(stack, 'gateway', plan.scale, nowMs)
+        loadSeconds.push(loaded.seconds)
+        cpuUsPerCoupon = loaded.cpuUsPerCoupon
       }
       if (stack === undefined) throw new Error('--runs must be at least 1')
       const s = stack
@@ -336,14 +357,15 @@ class Bench {
 
       const eventIds = [...eventRecords({ ...plan.scale, seed: 42, now: new Date(nowMs) })].map((e) => Number(e.event_id))
       const firstUserId = 100_000
-      const ceiling = await this.measure('ceiling (GET /health)', { url: s.apiUrl, connections: CONNECTIONS, scenario: { kind: 'static', method: 'GET', path: '/health' } })
-      const recommendation = await this.measure('GET /recommendation/{id}', { url: s.apiUrl, connections: CONNECTIONS, scenario: { kind: 'recommendation', firstUserId, users: plan.scale.users } })
+      const api = s.services[0] as Service
+      const ceiling = await this.measure('ceiling (GET /health)', api, { url: s.apiUrl, connections: CONNECTIONS, scenario: { kind: 'static', method: 'GET', path: '/health' } })
+      const recommendation = await this.measure('GET /recommendation/{id}', api, { url: s.apiUrl, connections: CONNECTIONS, scenario: { kind: 'recommendation', firstUserId, users: plan.scale.users } })
       if (STAGES.includes(plan.scale.users)) eventUploadMs[plan.scale.users] = round(await this.eventUploadOn(s.apiUrl, plan.scale.users), 2)
       const generateSeconds = await this.generate(s.apiUrl)
-      const users = await this.measure('POST /users', {
+      const users = await this.measure('POST /users', api, {
         url: s.apiUrl, connections: CONNECTIONS, scenario: { kind: 'static', method: 'POST', path: '/users', body: { birth_year: 1990, country: 'GR', currency: 'EUR', gender: 'F' } }
       })
-      const coupons = await this.measure('POST /coupons', { url: s.apiUrl, connections: CONNECTIONS, scenario: { kind: 'coupons', firstUserId, users: plan.scale.users, eventIds } })
+      const coupons = await this.measure('POST /coupons', api, { url: s.apiUrl, connections: CONNECTIONS, scenario: { kind: 'coupons', firstUserId, users: plan.scale.users, eventIds } })
       const single = await this.pipelineRate(s, plan.pipelineSingle, undefined)
       const batched = await this.pipelineRate(s, plan.pipelineBatch, 1000)
       const e2e = await this.pipelineLatency(s)
@@ -358,6 +380,7 @@ class Bench {
         machine: machineBefore,
         duration_s: Math.round((Date.now() - started) / 1000),
         ceiling_rps: Math.round(ceiling.rps),
+        api_cpu_us_per_request: { health: ceiling.cpuUs, get_recommendation: recommendation.cpuUs, post_users: users.cpuUs, post_coupons: coupons.cpuUs },
         api_post_users_rps: Math.round(users.rps),
         api_post_users_p99_ms: users.p99,
         api_post_coupons_rps: Math.round(coupons.rps),
@@ -370,7 +393,7 @@ class Bench {
         pipeline_batch_records_per_s: Math.round(batched),
         pipeline_e2e_p99_ms: Math.round(e2e),
         bulk_load_1m_coupons_s: round(1_000_000 / couponsPerSecond),
-        bulk_load: { coupons: plan.scale.coupons, seconds: loadSeconds.map((t) => round(t)), coupons_per_s: Math.round(couponsPerSecond), path: 'gateway /coupons/batch -> Kafka -> consumers -> API /coupons/bulk' },
+        bulk_load: { coupons: plan.scale.coupons, seconds: loadSeconds.map((t) => round(t)), coupons_per_s: Math.round(couponsPerSecond), cpu_us_per_coupon: cpuUsPerCoupon, path: 'gateway /coupons/batch -> Kafka -> consumers -> API /coupons/bulk' },
         rss_mb: Object.fromEntries(Object.entries(this.rss.peaks).map(([k, v]) => [k, Math.round(v)])),
         scale: plan.scale,
         seed_upload: seedUpload

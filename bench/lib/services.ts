@@ -88,6 +88,18 @@ export async function rssMb (pid: number): Promise<number | undefined> {
   }
 }
 
+/** CPU time (user + system) a process has used so far, in seconds; undefined once it is gone. */
+export async function cpuSeconds (pid: number): Promise<number | undefined> {
+  try {
+    // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th, in ticks of 1/100 s.
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8')
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    return (Number(fields[11]) + Number(fields[12])) / 100
+  } catch {
+    return undefined
+  }
+}
+
 /** Keeps the highest RSS seen per label, sampling every second while running. */
 export class RssSampler {
   readonly peaks: Record<string, number> = {}

@@ -29,34 +29,51 @@ export interface SideProducer {
 }
 
 export function createSideProducer (config: Config, clientId: string): SideProducer {
-  const producer = new Producer({
+  const newProducer = () => new Producer({
     clientId,
     bootstrapBrokers: kafkaBrokers(config),
     idempotent: true,
     acks: ProduceAcks.ALL,
     timeout: 10_000,
+    // A broker that hangs must fail the send (and the batch, which is then read again), not stall it.
+    requestTimeout: 15_000,
     retries: 5,
     retryDelay: 500
   })
+  let producer = newProducer()
   // The idempotent producer numbers records per partition; two sends in flight to one partition can
   // arrive out of order and be refused (OutOfOrderSequence), so sends go one at a time.
   let last: Promise<unknown> = Promise.resolve()
-  return {
-    async send (records) {
-      if (records.length === 0) return
-      const previous = last
-      const current = previous.catch(() => {}).then(() => producer.send({
+  const sendNow = async (records: SideRecord[]) => {
+    try {
+      await producer.send({
         messages: records.map((r) => ({
           topic: r.topic,
           key: r.key,
           value: r.value,
           headers: new Map(Object.entries(r.headers).map(([k, v]) => [Buffer.from(k), Buffer.from(v)]))
         }))
-      }))
+      })
+    } catch (error) {
+      // A failed send may still have been written. This producer's next send would reuse its sequence
+      // numbers and the broker would take it for that copy: acknowledged, never written, and its batch
+      // committed. A new producer starts new numbers; the failed batch is read and sent again, and a record
+      // written twice to a side topic is harmless (stored once, by id).
+      const old = producer
+      producer = newProducer()
+      old.close().catch(() => {})
+      throw error
+    }
+  }
+  return {
+    async send (records) {
+      if (records.length === 0) return
+      const current = last.catch(() => {}).then(() => sendNow(records))
       last = current
       await current
     },
     async close () {
+      await last.catch(() => {})
       await producer.close()
     }
   }

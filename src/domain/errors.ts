@@ -15,6 +15,7 @@ export const ErrorCodes = {
   unauthorized: 'UNAUTHORIZED',
   rateLimited: 'RATE_LIMITED',
   unavailable: 'UNAVAILABLE',
+  outcomeUnknown: 'OUTCOME_UNKNOWN',
   timeout: 'TIMEOUT',
   internal: 'INTERNAL'
 } as const

@@ -12,7 +12,7 @@ import { CouponInput, ErrorBody, EventInput, UserInput } from '../domain/schemas
 import { normalisers } from '../domain/validation.ts'
 import { createBaseApp } from '../http/base-app.ts'
 import { entityTopics } from '../kafka/topics.ts'
-import type { RecordProducer } from './producer.ts'
+import { KafkaUnavailableError, type RecordProducer } from './producer.ts'
 
 export const MAX_BATCH_RECORDS = 1000
 
@@ -36,7 +36,7 @@ export async function buildGateway ({ config, producer, nextId, logger }: Gatewa
     await app.register(rateLimit, { max: config.security.rateLimitPerMinute, timeWindow: 60_000 })
   }
   const inputs = { users: UserInput, events: EventInput, coupons: CouponInput }
-  const errors = Object.fromEntries([400, 401, 413, 422, 429, 503].map((s) => [s, ErrorBody]))
+  const errors = Object.fromEntries([400, 401, 413, 422, 429, 503, 504].map((s) => [s, ErrorBody]))
 
   /** Checks the rules beyond the schema, gives the record its id, and serialises it for Kafka. */
   function prepare (entity: EntityName, body: Record<string, unknown>, field: string) {
@@ -51,12 +51,17 @@ export async function buildGateway ({ config, producer, nextId, logger }: Gatewa
     return { id, record: { key: String(id), value: JSON.stringify({ ...body, id }) } }
   }
 
+  /** 503 only when the records were certainly not written; when that is not known, 504 (resend the same ids). */
   async function produce (topic: string, records: Array<{ key: string, value: string }>) {
     try {
       return await producer.send(topic, records)
     } catch (error) {
-      app.log.warn({ err: error, topic }, 'produce failed')
-      throw new DomainError(ErrorCodes.unavailable, 'Kafka is unreachable: the record was NOT accepted; retry later')
+      if (error instanceof KafkaUnavailableError) {
+        app.log.warn({ topic, reason: error.message }, 'produce refused: Kafka unreachable')
+        throw new DomainError(ErrorCodes.unavailable, 'Kafka is unreachable: the record was NOT accepted; retry later')
+      }
+      app.log.warn({ err: error, topic }, 'produce outcome unknown')
+      throw new DomainError(ErrorCodes.outcomeUnknown, 'Kafka did not confirm the record in time: it may or may not be accepted; send it again with the same id')
     }
   }
 

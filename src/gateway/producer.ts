@@ -1,7 +1,18 @@
-// The gateway's one long-lived Kafka producer: idempotent, acks from all in-sync replicas, keyed by id.
+// The gateway's Kafka producers: idempotent, acks from all in-sync replicas, keyed by id, one per topic.
 // Concurrent requests are coalesced: while one produce request is in flight for a topic, the records of
 // later requests queue and leave together in the next one (group commit), so throughput grows with load
 // while a lone request still goes out at once.
+//
+// What a failed produce request means decides what the client is told. A request that never left is
+// refused (KafkaUnavailableError, 503). A request that left and got no answer (the broker stopped, hung or
+// dropped the connection) may have been written: it is sent again, unchanged, by the same idempotent
+// producer, whose sequence numbers make the broker answer a copy it already wrote with the first write's
+// offsets, until the broker answers. Only then are its clients answered (202). If the broker stays away
+// longer than the request timeout, they get KafkaOutcomeUnknownError (504: retry with the same id) and
+// the topic gets a new producer, because the old one's next request would reuse the sequence numbers of
+// the abandoned one and the broker would take it for that copy: acknowledged, and never written.
+// While a topic's request is unresolved, new records for it are refused at once instead of queueing.
+import { setTimeout as sleep } from 'node:timers/promises'
 import { defaultPartitioner, Producer, ProduceAcks, stringSerializers } from '@platformatic/kafka'
 import type { Config } from '../config/config.ts'
 import { kafkaBrokers } from '../config/config.ts'
@@ -10,34 +21,72 @@ export interface OutgoingRecord { key: string, value: string }
 export interface Acknowledgement { partition: number, offset: number }
 
 export interface RecordProducer {
-  /** Resolves once Kafka acknowledged every record; one acknowledgement per record, in order. */
+  /**
+   * Resolves once Kafka acknowledged every record; one acknowledgement per record, in order. Rejects with
+   * KafkaUnavailableError when none of them was sent, KafkaOutcomeUnknownError when that is not known.
+   */
   send (topic: string, records: OutgoingRecord[]): Promise<Acknowledgement[]>
+  /** Refuses new records, lets queued and unresolved ones be answered, then closes the producers. */
   close (): Promise<void>
+}
+
+/** The records were not written to Kafka: the client may send them again, or elsewhere. */
+export class KafkaUnavailableError extends Error {
+  override name = 'KafkaUnavailableError'
+}
+
+/** The records may or may not have been written: the client must send them again with the same ids. */
+export class KafkaOutcomeUnknownError extends Error {
+  override name = 'KafkaOutcomeUnknownError'
 }
 
 /** Keeps one produce request under the broker's default batch limit unless a single record is larger. */
 const MAX_FLUSH_BYTES = 900 * 1024
+/** Pause between two sends of an unresolved request. */
+const RESEND_DELAY_MS = 500
 
 interface Pending { records: OutgoingRecord[], resolve: (acks: Acknowledgement[]) => void, reject: (error: unknown) => void }
 
+interface TopicQueue {
+  pending: Pending[]
+  flushing: boolean
+  /** A request that may have been written is being sent again; new records are refused meanwhile. */
+  unresolved: boolean
+  producer: StringProducer | undefined
+}
+
+type StringProducer = Producer<string, string, string, string>
+
 export function createRecordProducer (config: Config, clientId = 'betting-gateway'): RecordProducer {
-  const producer = new Producer({
-    clientId,
+  const holdMs = config.security.requestTimeoutMs
+  // A request the broker does not answer must fail well before the client's own timeout, so an unresolved
+  // request can be sent again a few times within it.
+  const requestTimeout = Math.min(10_000, Math.max(1000, Math.floor(holdMs / 6)))
+  const newProducer = (topic: string): StringProducer => new Producer({
+    clientId: `${clientId}-${topic}`,
     bootstrapBrokers: kafkaBrokers(config),
     serializers: stringSerializers,
     idempotent: true,
     acks: ProduceAcks.ALL,
-    // Fail within a few seconds when the broker is gone, so the client gets a 503 instead of a hung request.
     timeout: 5000,
-    retries: 3,
+    requestTimeout,
+    // Lower values mean "forever" for an idempotent producer of this client; resending is done here.
+    retries: 2,
     retryDelay: 250
   })
-  const queues = new Map<string, { pending: Pending[], flushing: boolean }>()
+  const queues = new Map<string, TopicQueue>()
+  let closing = false
 
   /** Sends records with explicit partitions, so each record's offset can be told from the per-partition base offsets. */
-  async function produce (topic: string, records: OutgoingRecord[]): Promise<Acknowledgement[]> {
-    const metadata = await producer.metadata({ topics: [topic] })
-    const partitions = metadata.topics.get(topic)?.partitionsCount ?? 1
+  async function produce (producer: StringProducer, topic: string, records: OutgoingRecord[]): Promise<Acknowledgement[]> {
+    let partitions: number
+    try {
+      const metadata = await producer.metadata({ topics: [topic] })
+      partitions = metadata.topics.get(topic)?.partitionsCount ?? 1
+    } catch (error) {
+      // Nothing was sent yet: a plain refusal.
+      throw new KafkaUnavailableError('Kafka is unreachable', { cause: error })
+    }
     const messages = records.map((r) => ({
       topic,
       key: r.key,
@@ -56,15 +105,46 @@ export function createRecordProducer (config: Config, clientId = 'betting-gatewa
     })
   }
 
-  async function flush (topic: string): Promise<void> {
-    const queue = queues.get(topic)
-    if (queue === undefined || queue.flushing) return
+  function replaceProducer (queue: TopicQueue): void {
+    queue.producer?.close().catch(() => {})
+    queue.producer = undefined
+  }
+
+  /** Sends one batch until Kafka answers, or until it is known not to have been sent, or the hold is over. */
+  async function sendResolved (topic: string, queue: TopicQueue, records: OutgoingRecord[]): Promise<Acknowledgement[]> {
+    const deadline = Date.now() + holdMs
+    try {
+      for (;;) {
+        queue.producer ??= newProducer(topic)
+        try {
+          return await produce(queue.producer, topic, records)
+        } catch (error) {
+          // Only the first attempt can prove nothing was written; later ones say nothing about the first.
+          if (error instanceof KafkaUnavailableError && !queue.unresolved) throw error
+          if (!queue.unresolved) {
+            queue.unresolved = true
+            for (const p of queue.pending.splice(0)) p.reject(new KafkaUnavailableError('Kafka is unreachable', { cause: error }))
+          }
+          if (Date.now() + RESEND_DELAY_MS >= deadline) {
+            replaceProducer(queue)
+            throw new KafkaOutcomeUnknownError('Kafka did not answer whether it wrote the records', { cause: error })
+          }
+          await sleep(RESEND_DELAY_MS)
+        }
+      }
+    } finally {
+      queue.unresolved = false
+    }
+  }
+
+  async function flush (topic: string, queue: TopicQueue): Promise<void> {
+    if (queue.flushing) return
     queue.flushing = true
     try {
       while (queue.pending.length > 0) {
         const batch = takeBatch(queue.pending)
         try {
-          const acks = await produce(topic, batch.flatMap((p) => p.records))
+          const acks = await sendResolved(topic, queue, batch.flatMap((p) => p.records))
           let at = 0
           for (const p of batch) {
             p.resolve(acks.slice(at, at + p.records.length))
@@ -82,17 +162,28 @@ export function createRecordProducer (config: Config, clientId = 'betting-gatewa
   return {
     send (topic, records) {
       return new Promise((resolve, reject) => {
+        if (closing) {
+          reject(new KafkaUnavailableError('The gateway is stopping'))
+          return
+        }
         let queue = queues.get(topic)
         if (queue === undefined) {
-          queue = { pending: [], flushing: false }
+          queue = { pending: [], flushing: false, unresolved: false, producer: undefined }
           queues.set(topic, queue)
         }
+        if (queue.unresolved) {
+          reject(new KafkaUnavailableError('Kafka is unreachable'))
+          return
+        }
         queue.pending.push({ records, resolve, reject })
-        flush(topic).catch(reject)
+        flush(topic, queue).catch(reject)
       })
     },
     async close () {
-      await producer.close()
+      closing = true
+      // Queued records belong to requests that arrived before the stop: they are sent (or refused) first.
+      while ([...queues.values()].some((q) => q.flushing || q.pending.length > 0)) await sleep(20)
+      await Promise.all([...queues.values()].map(async (q) => q.producer?.close()))
     }
   }
 }

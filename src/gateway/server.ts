@@ -11,7 +11,8 @@ export async function runGateway (config: Config): Promise<void> {
   await ensureTopics(config, ENTITIES.map((e) => entityTopics(config.kafka.topicPrefix, e).main), 'betting-gateway-admin')
   const producer = createRecordProducer(config)
   const app = await buildGateway({ config, producer, nextId: createIdGenerator(config.instanceId) })
-  closeWithGrace({ delay: 15_000 }, async ({ signal, err }) => {
+  // In-flight requests may wait up to the request timeout for Kafka to confirm their records (producer.ts).
+  closeWithGrace({ delay: config.security.requestTimeoutMs + 10_000 }, async ({ signal, err }) => {
     if (err !== undefined) app.log.error({ err }, 'stopping after an error')
     app.log.info({ signal }, 'gateway stopping')
     await app.close()

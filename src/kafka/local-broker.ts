@@ -44,6 +44,8 @@ export interface LocalBroker {
   bootstrap: string
   /** True when an already running broker was reused (ifRunning: 'reuse'); stop() then does nothing. */
   reused: boolean
+  /** The broker's process id; undefined for a reused broker, which this process did not start. */
+  pid: number | undefined
   /** Settles with the exit code (or signal name) when the broker process ends, whoever stopped it; never for a reused one. */
   exited: Promise<number | string | null>
   /** SIGTERM, wait for a clean shutdown, SIGKILL after a timeout. Safe to call more than once. */
@@ -161,7 +163,7 @@ export async function startLocalBroker (options: LocalBrokerOptions): Promise<Lo
     if (blocked === options.port && await brokerAnswers(bootstrap)) {
       if (options.ifRunning === 'reuse') {
         progress(`a Kafka broker already answers at ${bootstrap}; using it (it keeps running afterwards)`)
-        return { bootstrap, reused: true, exited: new Promise(() => {}), stop: async () => {} }
+        return { bootstrap, reused: true, pid: undefined, exited: new Promise(() => {}), stop: async () => {} }
       }
       throw new LocalBrokerError(`A Kafka broker already answers at ${bootstrap}: use it by setting BOOTSTRAP_SERVER=${bootstrap}, or stop it before starting another.`)
     }
@@ -238,6 +240,7 @@ function superviseBroker (child: ChildProcess, bootstrap: string, logFile: Write
   return {
     bootstrap,
     reused: false,
+    pid: child.pid,
     exited,
     stop () {
       stopping ??= (async () => {

@@ -188,7 +188,7 @@ class Bench {
     for (const entity of ['users', 'events', 'coupons'] as const) {
       const before = await Promise.all(stack.services.map(async (s) => await cpuSeconds(s.pid) ?? 0))
       const fed = await this.feed(stack, target, entity, dataset)
-      const storedAt = await waitForCount(stack.observer, entity, scale[entity], 20 * 60_000)
+      const storedAt = await waitForCount(stack, entity, scale[entity], 20 * 60_000)
       const seconds = (storedAt - fed.startedAt) / 1000
       log(`  ${entity}: ${scale[entity]} stored in ${seconds.toFixed(1)} s (${Math.round(scale[entity] / seconds)}/s; sending took ${fed.seconds.toFixed(1)} s)`)
       if (entity !== 'coupons') continue
@@ -288,7 +288,7 @@ class Bench {
       const spec: LoadSpec = batch === undefined
         ? { url: stack.gatewayUrl, connections: 64, amount: records, scenario: { kind: 'gateway-users', firstId } }
         : { url: stack.gatewayUrl, connections: 4, amount: records / batch, scenario: { kind: 'gateway-user-batch', firstId, batch } }
-      const stored = waitForUsers(stack.observer, firstId, records, 10 * 60_000)
+      const stored = waitForUsers(stack, firstId, records, 10 * 60_000)
       const { runs: [sent] } = await this.load(spec)
       const seconds = ((await stored) - (sent as LoadResult).startedAt) / 1000
       rates.push(records / seconds)
@@ -305,7 +305,7 @@ class Bench {
       const records = E2E_RATE * this.plan.e2eSeconds
       const firstId = this.nextProbeId
       this.nextProbeId += records
-      const latencies = watchLatencies(stack.observer, firstId, records, 5 * 60_000)
+      const latencies = watchLatencies(stack, firstId, records, 5 * 60_000)
       await this.load({ url: stack.gatewayUrl, connections: 32, amount: records, rate: E2E_RATE, scenario: { kind: 'gateway-users', firstId } })
       const all = (await latencies).sort((a, b) => a - b)
       p99s.push(all[Math.min(all.length - 1, Math.floor(all.length * 0.99))] as number)
@@ -441,12 +441,19 @@ async function runCli<T> (args: string[]): Promise<T> {
   return JSON.parse(out) as T
 }
 
+function assertAlive (stack: Stack): void {
+  const dead = stack.services.find((s) => s.ended !== undefined)
+  if (dead !== undefined) throw new Error(`${dead.name} (pid ${dead.pid}) ended (${dead.ended ?? ''}) during the measurement`)
+}
+
 /** Epoch ms when the table first held `expected` rows (polled every 100 ms). */
-async function waitForCount (observer: Observer, table: EntityName, expected: number, timeoutMs: number): Promise<number> {
+async function waitForCount (stack: Stack, table: EntityName, expected: number, timeoutMs: number): Promise<number> {
+  const { observer } = stack
   const deadline = Date.now() + timeoutMs
   let last = -1
   let lastChange = Date.now()
   for (;;) {
+    assertAlive(stack)
     const count = await observer.count(table)
     if (count >= expected) return Date.now()
     if (count !== last) {
@@ -459,10 +466,11 @@ async function waitForCount (observer: Observer, table: EntityName, expected: nu
 }
 
 /** Epoch ms when every user with an id in [firstId, firstId + count) was stored. */
-async function waitForUsers (observer: Observer, firstId: number, count: number, timeoutMs: number): Promise<number> {
+async function waitForUsers (stack: Stack, firstId: number, count: number, timeoutMs: number): Promise<number> {
   const deadline = Date.now() + timeoutMs
   for (;;) {
-    const stored = (await observer.usersBetween(firstId, firstId + count)).length
+    assertAlive(stack)
+    const stored = (await stack.observer.usersBetween(firstId, firstId + count)).length
     if (stored >= count) return Date.now()
     if (Date.now() > deadline) throw new Error(`pipeline: ${stored} of ${count} users stored; gave up`)
     await sleep(100)
@@ -470,7 +478,8 @@ async function waitForUsers (observer: Observer, firstId: number, count: number,
 }
 
 /** Each user's latency: when it was first seen stored, minus the send time its registration_date carries. */
-async function watchLatencies (observer: Observer, firstId: number, count: number, timeoutMs: number): Promise<number[]> {
+async function watchLatencies (stack: Stack, firstId: number, count: number, timeoutMs: number): Promise<number[]> {
+  const { observer } = stack
   // `seen` holds the ids at or above `from`; every id below it has been seen, so each poll reads only
   // the rows from the lowest id still missing.
   const seen = new Set<number>()
@@ -478,6 +487,7 @@ async function watchLatencies (observer: Observer, firstId: number, count: numbe
   let from = firstId
   const deadline = Date.now() + timeoutMs
   while (latencies.length < count) {
+    assertAlive(stack)
     if (Date.now() > deadline) throw new Error(`pipeline e2e: ${latencies.length} of ${count} users stored; gave up`)
     const now = Date.now()
     for (const row of await observer.usersBetween(from, firstId + count)) {

@@ -17,6 +17,8 @@ export interface Service {
   pid: number
   /** Resolves when the process has exited. */
   exited: Promise<void>
+  /** How it ended (exit code or signal), once it has; a benchmark whose service died measures nothing. */
+  readonly ended: string | undefined
   /** SIGTERM, then SIGKILL after 30 s. */
   stop (): Promise<void>
 }
@@ -43,8 +45,13 @@ export async function startService (name: ServiceName, options: ServiceOptions):
     log.write(`${line}\n`)
     if (line.includes('"msg":"consuming"')) consuming++
   })
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
-  const service: Service = { name, pid: child.pid as number, exited, stop: () => stopChild(child, exited) }
+  let ended: string | undefined
+  const exited = new Promise<void>((resolve) => child.once('exit', (code, signal) => {
+    ended = signal ?? `exit code ${code}`
+    log.write(`[bench] ${name} ended: ${ended}\n`)
+    resolve()
+  }))
+  const service: Service = { name, pid: child.pid as number, exited, get ended () { return ended }, stop: () => stopChild(child, exited) }
 
   const deadline = Date.now() + 120_000
   let gone = false

@@ -28,6 +28,11 @@ interface Plan {
   pipelineSingle: number
   pipelineBatch: number
   e2eSeconds: number
+  /**
+   * Each bulk-load run on a fresh stack (database and topics), or all on one stack with the dataset's ids
+   * moved along per run (--quick: a stack takes longer to start than its small load takes).
+   */
+  freshStackPerLoad: boolean
 }
 
 const FULL: Plan = {
@@ -37,18 +42,23 @@ const FULL: Plan = {
   loadSeconds: 10,
   pipelineSingle: 30_000,
   pipelineBatch: 200_000,
-  e2eSeconds: 15
+  e2eSeconds: 15,
+  freshStackPerLoad: true
 }
 const QUICK: Plan = {
   scale: { users: 5_000, events: 1_000, coupons: 20_000 },
   stageEventsPerUser: 0.02,
-  stageCouponsPerUser: 1,
+  stageCouponsPerUser: 0.5,
   loadSeconds: 2,
-  pipelineSingle: 4_000,
+  pipelineSingle: 3_000,
   pipelineBatch: 10_000,
-  e2eSeconds: 3
+  e2eSeconds: 2,
+  freshStackPerLoad: false
 }
 const STAGES = [1_000, 10_000, 100_000]
+/** The generator's first id (its default); --quick's later bulk-load runs move it along by ID_STRIDE. */
+const FIRST_ID = 100_000
+const ID_STRIDE = 10_000_000
 /** Event-upload samples per stage, after as many unmeasured ones. */
 const EVENT_SAMPLES = 7
 const CONNECTIONS = 32
@@ -182,13 +192,14 @@ class Bench {
    * Loads a dataset entity by entity, each fully stored before the next (coupons need their users and
    * events); answers how long the coupons took and the CPU each service spent per coupon.
    */
-  async loadDataset (stack: Stack, target: 'gateway' | 'api', scale: Scale, nowMs: number): Promise<{ seconds: number, cpuUsPerCoupon: Record<string, number> }> {
-    const dataset = { ...scale, seed: 42, nowMs }
+  async loadDataset (stack: Stack, target: 'gateway' | 'api', scale: Scale, nowMs: number, firstId = FIRST_ID): Promise<{ seconds: number, cpuUsPerCoupon: Record<string, number> }> {
+    const dataset = { ...scale, seed: 42, nowMs, firstId }
+    const stored = { users: await stack.observer.count('users'), events: await stack.observer.count('events'), coupons: await stack.observer.count('coupons') }
     const result = { seconds: 0, cpuUsPerCoupon: {} as Record<string, number> }
     for (const entity of ['users', 'events', 'coupons'] as const) {
       const before = await Promise.all(stack.services.map(async (s) => await cpuSeconds(s.pid) ?? 0))
       const fed = await this.feed(stack, target, entity, dataset)
-      const storedAt = await waitForCount(stack, entity, scale[entity], 20 * 60_000)
+      const storedAt = await waitForCount(stack, entity, stored[entity] + scale[entity], 20 * 60_000)
       const seconds = (storedAt - fed.startedAt) / 1000
       log(`  ${entity}: ${scale[entity]} stored in ${seconds.toFixed(1)} s (${Math.round(scale[entity] / seconds)}/s; sending took ${fed.seconds.toFixed(1)} s)`)
       if (entity !== 'coupons') continue
@@ -237,7 +248,7 @@ class Bench {
   }
 
   async eventUploadAt (users: number, nowMs: number): Promise<number> {
-    const scale = { users, events: Math.min(20_000, Math.round(users * this.plan.stageEventsPerUser)), coupons: users * this.plan.stageCouponsPerUser }
+    const scale = { users, events: Math.min(20_000, Math.round(users * this.plan.stageEventsPerUser)), coupons: Math.round(users * this.plan.stageCouponsPerUser) }
     log(`event upload at ${users} users: loading ${scale.events} events and ${scale.coupons} coupons through the API's bulk route`)
     const stack = await this.stack(false, false)
     try {
@@ -343,20 +354,24 @@ class Bench {
     let stack: Stack | undefined
     try {
       for (let i = 0; i < options.runs; i++) {
-        await stack?.stop()
-        stack = undefined
+        if (plan.freshStackPerLoad || stack === undefined) {
+          await stack?.stop()
+          stack = undefined
+          stack = await this.stack(true, true)
+        }
         log(`bulk load ${i + 1}/${options.runs}: ${plan.scale.users} users, ${plan.scale.events} events, ${plan.scale.coupons} coupons through gateway -> Kafka -> consumers -> API`)
-        stack = await this.stack(true, true)
-        const loaded = await this.loadDataset(stack, 'gateway', plan.scale, nowMs)
+        const loaded = await this.loadDataset(stack, 'gateway', plan.scale, nowMs, FIRST_ID + (plan.freshStackPerLoad ? 0 : i * ID_STRIDE))
         loadSeconds.push(loaded.seconds)
         cpuUsPerCoupon = loaded.cpuUsPerCoupon
       }
       if (stack === undefined) throw new Error('--runs must be at least 1')
       const s = stack
       const couponsPerSecond = plan.scale.coupons / median(loadSeconds)
+      // What the GET and POST figures are measured over (with --quick, every run's dataset).
+      const loadedScale = { users: await s.observer.count('users'), events: await s.observer.count('events'), coupons: await s.observer.count('coupons') }
 
-      const eventIds = [...eventRecords({ ...plan.scale, seed: 42, now: new Date(nowMs) })].map((e) => Number(e.event_id))
-      const firstUserId = 100_000
+      const eventIds = [...eventRecords({ ...plan.scale, seed: 42, now: new Date(nowMs), firstId: FIRST_ID })].map((e) => Number(e.event_id))
+      const firstUserId = FIRST_ID
       const api = s.services[0] as Service
       const ceiling = await this.measure('ceiling (GET /health)', api, { url: s.apiUrl, connections: CONNECTIONS, scenario: { kind: 'static', method: 'GET', path: '/health' } })
       const recommendation = await this.measure('GET /recommendation/{id}', api, { url: s.apiUrl, connections: CONNECTIONS, scenario: { kind: 'recommendation', firstUserId, users: plan.scale.users } })
@@ -395,7 +410,7 @@ class Bench {
         bulk_load_1m_coupons_s: round(1_000_000 / couponsPerSecond),
         bulk_load: { coupons: plan.scale.coupons, seconds: loadSeconds.map((t) => round(t)), coupons_per_s: Math.round(couponsPerSecond), cpu_us_per_coupon: cpuUsPerCoupon, path: 'gateway /coupons/batch -> Kafka -> consumers -> API /coupons/bulk' },
         rss_mb: Object.fromEntries(Object.entries(this.rss.peaks).map(([k, v]) => [k, Math.round(v)])),
-        scale: plan.scale,
+        scale: loadedScale,
         seed_upload: seedUpload
       }
     } finally {

@@ -1,7 +1,7 @@
 // The results: bench/results/latest.json, a dated copy, and the figures table in docs/benchmarks.md
 // (the part between this mode's markers; the rest of that page is written by hand).
 import { cpus, loadavg, totalmem, type as osType, release } from 'node:os'
-import { readFile, writeFile } from 'node:fs/promises'
+import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { EntityName } from '../../src/domain/entities.ts'
 import { ROOT } from './services.ts'
@@ -120,6 +120,7 @@ export async function writeResults (r: Results): Promise<string[]> {
   const json = `${JSON.stringify(r, null, 2)}\n`
   const dated = join(ROOT, 'bench', 'results', `${r.date.slice(0, 19).replace(/:/g, '-')}-${r.mode}-${r.db}.json`)
   const latest = join(ROOT, 'bench', 'results', 'latest.json')
+  await mkdir(join(ROOT, 'bench', 'results'), { recursive: true })
   await writeFile(dated, json)
   await writeFile(latest, json)
 

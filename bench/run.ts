@@ -291,8 +291,10 @@ class Bench {
   }
 
   /** Single POSTs or batches of users to the gateway; records per second from the first send to the last stored. */
-  async pipelineRate (stack: Stack, records: number, batch: number | undefined): Promise<number> {
+  async pipelineRate (stack: Stack, records: number, batch: number | undefined): Promise<{ rate: number, cpuUsPerRecord: Record<string, number> }> {
     const rates: number[] = []
+    const cpu = async () => Promise.all(stack.services.map(async (service) => await cpuSeconds(service.pid) ?? 0))
+    const before = await cpu()
     for (let i = 0; i < this.options.runs; i++) {
       const firstId = this.nextProbeId
       this.nextProbeId += records
@@ -304,9 +306,13 @@ class Bench {
       const seconds = ((await stored) - (sent as LoadResult).startedAt) / 1000
       rates.push(records / seconds)
     }
+    const after = await cpu()
+    const cpuUsPerRecord = Object.fromEntries(stack.services.map((service, i) =>
+      [service.name, Math.round(1e6 * ((after[i] ?? 0) - (before[i] ?? 0)) / (records * this.options.runs))]))
     const rate = median(rates)
-    log(`pipeline ${batch === undefined ? 'single POSTs' : `batches of ${batch}`}: ${Math.round(rate)} records/s (runs: ${rates.map(Math.round).join(', ')})`)
-    return rate
+    log(`pipeline ${batch === undefined ? 'single POSTs' : `batches of ${batch}`}: ${Math.round(rate)} records/s (runs: ${rates.map(Math.round).join(', ')}); ` +
+      `CPU per record: ${Object.entries(cpuUsPerRecord).map(([name, us]) => `${name} ${us} µs`).join(', ')}`)
+    return { rate, cpuUsPerRecord }
   }
 
   /** Single POSTs at E2E_RATE per second; p99 of the time from sending a record to seeing it stored. */
@@ -404,8 +410,9 @@ class Bench {
         api_get_recommendation_p99_ms: recommendation.p99,
         event_upload_ms: eventUploadMs,
         generate_all_s: round(generateSeconds, 2),
-        pipeline_single_records_per_s: Math.round(single),
-        pipeline_batch_records_per_s: Math.round(batched),
+        pipeline_single_records_per_s: Math.round(single.rate),
+        pipeline_batch_records_per_s: Math.round(batched.rate),
+        pipeline_cpu_us_per_record: { single: single.cpuUsPerRecord, batch: batched.cpuUsPerRecord },
         pipeline_e2e_p99_ms: Math.round(e2e),
         bulk_load_1m_coupons_s: round(1_000_000 / couponsPerSecond),
         bulk_load: { coupons: plan.scale.coupons, seconds: loadSeconds.map((t) => round(t)), coupons_per_s: Math.round(couponsPerSecond), cpu_us_per_coupon: cpuUsPerCoupon, path: 'gateway /coupons/batch -> Kafka -> consumers -> API /coupons/bulk' },

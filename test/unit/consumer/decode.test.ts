@@ -1,0 +1,36 @@
+// decodeRecord: which bytes on a topic become a record for the API, and the reason given for the others.
+import { describe, expect, it } from 'vitest'
+import { decodeRecord } from '../../../src/consumer/decode.ts'
+
+const decode = (text: string | undefined) => decodeRecord(text === undefined ? undefined : Buffer.from(text, 'utf8'))
+const user = { id: 1, birth_year: 1990, country: 'GB', currency: 'EUR', gender: 'M' }
+
+describe('decodeRecord', () => {
+  it('passes a JSON object through, and unwraps the seed\'s create envelope with data as JSON text or an object', () => {
+    expect(decode(JSON.stringify(user))).toEqual({ ok: true, value: user })
+    expect(decode(JSON.stringify({ op: 'create', data: JSON.stringify(user) }))).toEqual({ ok: true, value: user })
+    expect(decode(JSON.stringify({ op: 'CREATE', data: user }))).toEqual({ ok: true, value: user })
+  })
+
+  it.each([
+    [undefined, 'empty record'],
+    ['', 'empty record'],
+    ['not json', 'not JSON'],
+    ['{"id": 1,', 'not JSON'],
+    ['null', 'not a JSON object'],
+    ['[{"id": 1}]', 'not a JSON object'],
+    ['"text"', 'not a JSON object'],
+    [JSON.stringify({ op: 'delete', data: JSON.stringify(user) }), 'unknown envelope: op "delete"'],
+    [JSON.stringify({ op: 7, data: user }), 'unknown envelope: op 7'],
+    [JSON.stringify({ op: 'create', data: 42 }), 'unknown envelope: data is neither'],
+    [JSON.stringify({ op: 'create', data: [user] }), 'unknown envelope: data is neither'],
+    [JSON.stringify({ op: 'create', data: null }), 'unknown envelope: data is neither'],
+    [JSON.stringify({ op: 'create', data: '{"id": 1' }), 'envelope data: not JSON'],
+    [JSON.stringify({ op: 'create', data: '[1]' }), 'envelope data: not a JSON object'],
+    [JSON.stringify({ op: 'create', data: { op: 'create', data: user } }), 'unknown envelope: data is itself an envelope']
+  ])('refuses %j: %s', (text, reason) => {
+    const decoded = decode(text)
+    expect(decoded.ok).toBe(false)
+    if (!decoded.ok) expect(decoded.reason).toContain(reason)
+  })
+})

@@ -126,7 +126,11 @@ export async function writeResults (r: Results): Promise<string[]> {
   await mkdir(join(ROOT, 'bench', 'results'), { recursive: true })
   await writeFile(dated, json)
   await writeFile(latest, json)
+  return [latest, dated, await writeDocsTable(r)]
+}
 
+/** Replaces the table of this run's mode and database in docs/benchmarks.md (appended when missing). */
+export async function writeDocsTable (r: Results): Promise<string> {
   const docs = join(ROOT, 'docs', 'benchmarks.md')
   const start = `<!-- bench:${r.mode}:${r.db}:start -->`
   const end = `<!-- bench:${r.mode}:${r.db}:end -->`
@@ -138,5 +142,5 @@ export async function writeResults (r: Results): Promise<string[]> {
     ? `${page.slice(0, at)}${block}${page.slice(until + end.length)}`
     : `${page.trimEnd()}\n\n## ${r.mode === 'full' ? 'Full run' : 'Quick run'} (${r.db})\n\n${block}\n`
   await writeFile(docs, next)
-  return [latest, dated, docs]
+  return docs
 }

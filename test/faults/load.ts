@@ -1,7 +1,7 @@
 // The load of the fault-injection run: concurrent clients post records to the gateway at a steady rate
 // and a ledger keeps, per record, what the gateway answered. A client that gets no answer (the gateway
 // is restarting, the connection dropped) or a 504 (outcome unknown) sends the same record again, as a
-// real client must; a 503 is a refusal and is final.
+// real client must; a 503 is a refusal and is final for that record.
 import { setTimeout as sleep } from 'node:timers/promises'
 import { checksum, RecordFactory, type Content, type Entity } from './records.ts'
 
@@ -38,6 +38,7 @@ export interface LoadOptions {
   giveUpAfterMs?: number
 }
 
+const REFUSED_BACKOFF_MS = 1000
 const SHARES: Array<[Entity, number]> = [['users', 0.25], ['events', 0.1], ['coupons', 0.65]]
 
 export async function runLoad (options: LoadOptions): Promise<LedgerEntry[]> {
@@ -99,6 +100,9 @@ export async function runLoad (options: LoadOptions): Promise<LedgerEntry[]> {
         }
         if (res.status === 503) {
           entry.answer = 'refused'
+          // A refused client backs off, as a well-behaved one does, rather than race through its backlog
+          // with records the gateway can only refuse while the broker is away.
+          await sleep(REFUSED_BACKOFF_MS)
           return
         }
         if (res.status !== 504) {

@@ -24,15 +24,17 @@ export interface Pipeline {
   consumers: ConsumerHandle[]
   /** Batches each consumer instance committed, by instance index. */
   batches: Array<Array<{ entity: string, summary: BatchSummary }>>
-  startConsumer (): Promise<ConsumerHandle>
-  post (path: string, body: unknown): Promise<{ status: number, body: any }>
+  /** Another consumer instance in the same groups; `overrides` on top of the pipeline's (e.g. another API_KEY). */
+  startConsumer (overrides?: Partial<Env>): Promise<ConsumerHandle>
+  post (path: string, body: unknown, headers?: Record<string, string>): Promise<{ status: number, body: any }>
   deadLetters (entity: EntityName, atLeast: number, timeoutMs?: number): Promise<DeadLetter[]>
   close (): Promise<void>
 }
 
 export async function startPipeline (dialect: TestDialect, overrides: Partial<Env> = {}): Promise<Pipeline> {
   const prefix = `${uniqueName('e2e')}-`
-  const db = await createTestDatabase(dialect)
+  // The API gets the same overrides, so settings they share (API_KEYS) hold across the pipeline.
+  const db = await createTestDatabase(dialect, overrides)
   const baseEnv = {
     ...db.env,
     LOG_LEVEL: 'warn' as const,
@@ -52,10 +54,11 @@ export async function startPipeline (dialect: TestDialect, overrides: Partial<En
 
   const consumers: ConsumerHandle[] = []
   const batches: Pipeline['batches'] = []
-  async function startConsumer (): Promise<ConsumerHandle> {
+  async function startConsumer (extra: Partial<Env> = {}): Promise<ConsumerHandle> {
     const log: Pipeline['batches'][number] = []
     batches.push(log)
-    const handle = await startConsumers(config, (entity, summary) => log.push({ entity, summary }))
+    const consumerConfig = loadConfig({ ...baseEnv, API_URL: apiUrl }, { ...overrides, ...extra })
+    const handle = await startConsumers(consumerConfig, (entity, summary) => log.push({ entity, summary }))
     consumers.push(handle)
     return handle
   }
@@ -70,8 +73,8 @@ export async function startPipeline (dialect: TestDialect, overrides: Partial<En
     consumers,
     batches,
     startConsumer,
-    async post (path, body) {
-      const res = await fetch(`${gatewayUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+    async post (path, body, headers = {}) {
+      const res = await fetch(`${gatewayUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) })
       return { status: res.status, body: await res.json() }
     },
     async deadLetters (entity, atLeast, timeoutMs = 30_000) {

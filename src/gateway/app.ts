@@ -57,7 +57,8 @@ export async function buildGateway ({ config, producer, nextId, logger }: Gatewa
       return await producer.send(topic, records)
     } catch (error) {
       if (error instanceof KafkaUnavailableError) {
-        app.log.warn({ topic, reason: error.message }, 'produce refused: Kafka unreachable')
+        // Debug, not warn: during an outage this is every request; the producer logs the outage itself.
+        app.log.debug({ topic, reason: error.message }, 'produce refused: Kafka unreachable')
         throw new DomainError(ErrorCodes.unavailable, 'Kafka is unreachable: the record was NOT accepted; retry later')
       }
       app.log.warn({ err: error, topic }, 'produce outcome unknown')

@@ -16,6 +16,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { defaultPartitioner, Producer, ProduceAcks, stringSerializers } from '@platformatic/kafka'
 import type { Config } from '../config/config.ts'
 import { kafkaBrokers } from '../config/config.ts'
+import type { Logger } from '../config/logger.ts'
 
 export interface OutgoingRecord { key: string, value: string }
 export interface Acknowledgement { partition: number, offset: number }
@@ -57,7 +58,10 @@ interface TopicQueue {
 
 type StringProducer = Producer<string, string, string, string>
 
-export function createRecordProducer (config: Config, clientId = 'betting-gateway'): RecordProducer {
+/** Where the producer says when a topic stops and starts being written (not once per refused record). */
+type ProducerLog = Pick<Logger, 'warn' | 'info'>
+
+export function createRecordProducer (config: Config, clientId = 'betting-gateway', log?: ProducerLog): RecordProducer {
   const holdMs = config.security.requestTimeoutMs
   // A request the broker does not answer must fail well before the client's own timeout, so an unresolved
   // request can be sent again a few times within it.
@@ -117,15 +121,19 @@ export function createRecordProducer (config: Config, clientId = 'betting-gatewa
       for (;;) {
         queue.producer ??= newProducer(topic)
         try {
-          return await produce(queue.producer, topic, records)
+          const acks = await produce(queue.producer, topic, records)
+          if (queue.unresolved) log?.info({ topic }, 'Kafka answered the unanswered request: accepting records again')
+          return acks
         } catch (error) {
           // Only the first attempt can prove nothing was written; later ones say nothing about the first.
           if (error instanceof KafkaUnavailableError && !queue.unresolved) throw error
           if (!queue.unresolved) {
             queue.unresolved = true
+            log?.warn({ err: error, topic, records: records.length }, 'produce request unanswered: sending it again until Kafka answers; new records refused meanwhile')
             for (const p of queue.pending.splice(0)) p.reject(new KafkaUnavailableError('Kafka is unreachable', { cause: error }))
           }
           if (Date.now() + RESEND_DELAY_MS >= deadline) {
+            log?.warn({ topic, records: records.length }, 'produce request still unanswered at the request timeout: its outcome is unknown to the clients; new producer')
             replaceProducer(queue)
             throw new KafkaOutcomeUnknownError('Kafka did not answer whether it wrote the records', { cause: error })
           }

@@ -2,6 +2,7 @@
 // let in-flight produces finish (their clients get their 202), then close the producer.
 import closeWithGrace from 'close-with-grace'
 import type { Config } from '../config/config.ts'
+import { createLogger } from '../config/logger.ts'
 import { createIdGenerator } from '../domain/ids.ts'
 import { ENTITIES, ensureTopics, entityTopics } from '../kafka/topics.ts'
 import { buildGateway } from './app.ts'
@@ -9,8 +10,9 @@ import { createRecordProducer } from './producer.ts'
 
 export async function runGateway (config: Config): Promise<void> {
   await ensureTopics(config, ENTITIES.map((e) => entityTopics(config.kafka.topicPrefix, e).main), 'betting-gateway-admin')
-  const producer = createRecordProducer(config)
-  const app = await buildGateway({ config, producer, nextId: createIdGenerator(config.instanceId) })
+  const log = createLogger(config, 'gateway')
+  const producer = createRecordProducer(config, 'betting-gateway', log)
+  const app = await buildGateway({ config, producer, nextId: createIdGenerator(config.instanceId), logger: log })
   // In-flight requests may wait up to the request timeout for Kafka to confirm their records (producer.ts).
   closeWithGrace({ delay: config.security.requestTimeoutMs + 10_000 }, async ({ signal, err }) => {
     if (err !== undefined) app.log.error({ err }, 'stopping after an error')

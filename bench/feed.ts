@@ -5,6 +5,7 @@
 import { Pool } from 'undici'
 import type { EntityName } from '../src/domain/entities.ts'
 import { couponRecords, eventRecords, userRecords, type DatasetOptions } from '../src/tools/dataset.ts'
+import { readSpec } from './lib/services.ts'
 
 export interface FeedSpec {
   url: string
@@ -68,6 +69,6 @@ async function feed (spec: FeedSpec): Promise<FeedResult> {
   return { records: sent, requests, startedAt, seconds: (Date.now() - startedAt) / 1000 }
 }
 
-// The spec is the one argument (JSON); the result is the one line of standard output.
-const spec = JSON.parse(process.argv[2] ?? '{}') as FeedSpec
+// The spec comes on standard input (JSON); the result is the one line of standard output.
+const spec = await readSpec<FeedSpec>()
 process.stdout.write(`${JSON.stringify(await feed(spec))}\n`)

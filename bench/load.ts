@@ -1,6 +1,7 @@
 // Load generator, run as its own process so it never shares a CPU budget with the runner: autocannon
 // with one of a few request shapes, answering one JSON line with throughput and latency.
 import autocannon, { type Request } from 'autocannon'
+import { readSpec } from './lib/services.ts'
 
 /** What to send; ids are drawn or counted here so every request can differ. */
 export type Scenario =
@@ -113,9 +114,9 @@ async function runLoad (spec: LoadSpec): Promise<LoadResult> {
   }
 }
 
-// The spec is the one argument (JSON); the results, one per run, are the one line of standard output.
+// The spec comes on standard input (JSON); the results, one per run, are the one line of standard output.
 // The runner imports only this file's types, so nothing runs unless it is the process's entry point.
-const spec = JSON.parse(process.argv[2] ?? '{}') as LoadSpec
+const spec = await readSpec<LoadSpec>()
 const warmup = spec.warmup === undefined ? undefined : await runLoad({ ...spec, amount: undefined, duration: spec.warmup })
 const runs: LoadResult[] = []
 for (let i = 0; i < (spec.runs ?? 1); i++) runs.push(await runLoad(spec))

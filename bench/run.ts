@@ -67,7 +67,7 @@ const DEFAULT_POSTGRES = 'postgres://postgres@127.0.0.1:5432/test'
 /** A sport the generator never uses, so the event-upload probe's user has it alone as favourite. */
 const PROBE_SPORT = 'Curling'
 
-interface Options { quick?: boolean, db: 'sqlite' | 'postgres', runs: number, profile?: boolean }
+interface Options { quick?: boolean, db: 'sqlite' | 'postgres', runs: number, loadRuns?: number, profile?: boolean }
 
 const log = (message: string): void => { process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`) }
 const median = (values: number[]): number => {
@@ -359,13 +359,14 @@ class Bench {
     let cpuUsPerCoupon: Record<string, number> = {}
     let stack: Stack | undefined
     try {
-      for (let i = 0; i < options.runs; i++) {
+      const loadRuns = options.loadRuns ?? options.runs
+      for (let i = 0; i < loadRuns; i++) {
         if (plan.freshStackPerLoad || stack === undefined) {
           await stack?.stop()
           stack = undefined
           stack = await this.stack(true, true)
         }
-        log(`bulk load ${i + 1}/${options.runs}: ${plan.scale.users} users, ${plan.scale.events} events, ${plan.scale.coupons} coupons through gateway -> Kafka -> consumers -> API`)
+        log(`bulk load ${i + 1}/${loadRuns}: ${plan.scale.users} users, ${plan.scale.events} events, ${plan.scale.coupons} coupons through gateway -> Kafka -> consumers -> API`)
         const loaded = await this.loadDataset(stack, 'gateway', plan.scale, nowMs, FIRST_ID + (plan.freshStackPerLoad ? 0 : i * ID_STRIDE))
         loadSeconds.push(loaded.seconds)
         cpuUsPerCoupon = loaded.cpuUsPerCoupon
@@ -397,7 +398,8 @@ class Bench {
         mode: options.quick === true ? 'quick' : 'full',
         db: options.db,
         runs: options.runs,
-        command: `npm run bench --${options.quick === true ? ' --quick' : ''}${options.db === 'postgres' ? ' --db postgres' : ''}`,
+        command: `npm run bench --${options.quick === true ? ' --quick' : ''}${options.db === 'postgres' ? ' --db postgres' : ''}` +
+          `${options.runs !== 3 ? ` --runs ${options.runs}` : ''}${options.loadRuns !== undefined ? ` --load-runs ${options.loadRuns}` : ''}`,
         machine: machineBefore,
         duration_s: Math.round((Date.now() - started) / 1000),
         ceiling_rps: Math.round(ceiling.rps),
@@ -534,6 +536,7 @@ const program = new Command('bench')
   .option('--quick', 'smaller scale, finishes in under 3 minutes')
   .addOption(new Option('--db <db>', 'database under the API').choices(['sqlite', 'postgres']).default('sqlite'))
   .option('--runs <n>', 'measured runs per figure (the median is reported)', positive, 3)
+  .option('--load-runs <n>', 'runs of the bulk load (default: --runs); each loads the whole dataset on a fresh stack', positive)
   .option('--profile', 'run the services with --cpu-prof (profiles in data/bench-profiles)')
   .action(async (options: Options) => {
     const bench = new Bench(options, options.quick === true ? QUICK : FULL)

@@ -129,18 +129,32 @@ export class RssSampler {
   }
 }
 
-/** Runs a bench script (load.ts, feed.ts) as a child process with a JSON spec; resolves with its JSON answer. */
+/**
+ * Runs a bench script (load.ts, feed.ts) as a child process; the JSON spec goes to its standard input
+ * (an argument is limited to 128 KiB, less than a list of 20,000 event ids), and it answers one JSON line.
+ */
 export async function runScript<T> (script: string, spec: unknown): Promise<T> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', script), JSON.stringify(spec)], {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', script)], {
     cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'pipe']
+    stdio: ['pipe', 'pipe', 'pipe']
   })
+  child.stdin.end(JSON.stringify(spec))
   let out = ''
   let err = ''
   child.stdout.on('data', (chunk: Buffer) => { out += chunk.toString() })
   child.stderr.on('data', (chunk: Buffer) => { err += chunk.toString() })
-  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve))
+  const code = await new Promise<number | null>((resolve, reject) => {
+    child.once('error', reject)
+    child.once('exit', resolve)
+  })
   if (code !== 0) throw new Error(`${script} failed (exit ${code}): ${err.slice(-2000)}`)
   const last = out.trim().split('\n').pop() ?? ''
   return JSON.parse(last) as T
+}
+
+/** The spec a bench script was given on its standard input. */
+export async function readSpec<T> (): Promise<T> {
+  let text = ''
+  for await (const chunk of process.stdin) text += String(chunk)
+  return JSON.parse(text) as T
 }

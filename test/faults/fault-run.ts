@@ -73,6 +73,7 @@ export async function runFaultInjection (options: FaultRunOptions): Promise<Faul
   const rate = options.rate ?? Math.max(10, Math.round(options.records / (plannedMs / 1000)))
   const workDir = mkdtempSync(join(tmpdir(), `betting-faults-${options.dialect}-`))
   const failures: string[] = []
+  let passed = false
   log(`${options.dialect}: starting the stack in ${workDir}`)
   const stack = await startStack({ dialect: options.dialect, workDir, consumers: options.consumers })
   let closed = false
@@ -81,8 +82,10 @@ export async function runFaultInjection (options: FaultRunOptions): Promise<Faul
     let chaosOver = false
     log(`${options.dialect}: ${options.records} records from ${options.clients} clients at ${rate}/s, seed ${options.seed}`)
     const loadStart = Date.now()
+    const stopLoad = new AbortController()
     const [ledger, faults] = await Promise.all([
       runLoad({
+        signal: stopLoad.signal,
         gatewayUrl: stack.gatewayUrl,
         apiKey: stack.apiKey,
         records: options.records,
@@ -101,7 +104,14 @@ export async function runFaultInjection (options: FaultRunOptions): Promise<Faul
           phase = next
           log(`${options.dialect}: ${((Date.now() - loadStart) / 1000).toFixed(1)} s ${next}`)
         }
-      }).finally(() => { chaosOver = true })
+      }).then((logs) => {
+        chaosOver = true
+        return logs
+      }, (error: unknown) => {
+        // A fault that could not be injected or recovered from ends the run; the clients stop too.
+        stopLoad.abort()
+        throw error
+      })
     ])
     const loadSeconds = (Date.now() - loadStart) / 1000
     for (const f of faults) failures.push(...f.problems)
@@ -132,6 +142,7 @@ export async function runFaultInjection (options: FaultRunOptions): Promise<Faul
 
     await stack.close(options.keep === true)
     closed = true
+    passed = failures.length === 0
     return {
       dialect: options.dialect,
       seed: options.seed,
@@ -148,7 +159,8 @@ export async function runFaultInjection (options: FaultRunOptions): Promise<Faul
     }
   } finally {
     if (!closed) await stack.close(options.keep === true).catch(() => {})
-    if (options.keep !== true && failures.length === 0) rmSync(workDir, { recursive: true, force: true })
+    // A failed run keeps its work folder: the services' logs are how it is understood.
+    if (options.keep !== true && passed) rmSync(workDir, { recursive: true, force: true })
   }
 }
 

@@ -34,6 +34,8 @@ export interface LoadOptions {
   phase: () => string
   /** True once the chaos schedule is over: from then on the load ends as soon as `records` were offered. */
   chaosOver: () => boolean
+  /** Ends the load early (the chaos failed): no new records, no more resending. */
+  signal?: AbortSignal
   /** How long a client keeps re-sending one unanswered record before it gives up on it. */
   giveUpAfterMs?: number
 }
@@ -53,7 +55,7 @@ export async function runLoad (options: LoadOptions): Promise<LedgerEntry[]> {
 
   /** Waits for the next record's turn on a steady schedule; false when the load is over. */
   async function nextSlot (): Promise<boolean> {
-    if (issued >= options.records && options.chaosOver()) return false
+    if (options.signal?.aborted === true || (issued >= options.records && options.chaosOver())) return false
     const due = start + issued++ * 1000 / options.rate
     if (due > Date.now()) await sleep(due - Date.now())
     return true
@@ -82,7 +84,7 @@ export async function runLoad (options: LoadOptions): Promise<LedgerEntry[]> {
     ledger.push(entry)
     const body = JSON.stringify(factory.body(content))
     const deadline = Date.now() + (options.giveUpAfterMs ?? 180_000)
-    while (Date.now() < deadline) {
+    while (Date.now() < deadline && options.signal?.aborted !== true) {
       entry.attempts++
       try {
         const res = await fetch(`${options.gatewayUrl}/${content.entity}`, {

@@ -77,7 +77,13 @@ export async function startStack ({ dialect, workDir, consumers: consumerCount }
   const gateway = service('gateway', 'gateway', 2)
   const consumers = Array.from({ length: consumerCount }, (_, i) => service(`consumer-${i + 1}`, 'consumer', 10 + i))
   // Independent of each other (consumers retry until the API answers), so they start side by side.
-  await Promise.all([api, gateway, ...consumers].map((s) => s.start()))
+  const started = await Promise.allSettled([api, gateway, ...consumers].map((s) => s.start()))
+  const failed = started.find((r) => r.status === 'rejected')
+  if (failed !== undefined) {
+    await Promise.all([api, gateway, ...consumers].map(async (s) => s.running ? s.kill() : undefined))
+    await broker.stop()
+    throw failed.reason
+  }
 
   return {
     dialect,

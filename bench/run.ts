@@ -133,10 +133,16 @@ class Bench {
     const start = (name: ServiceName, extra: Record<string, string> = {}) =>
       startService(name, { env: { ...env, ...extra }, logFile: join(this.work, `stack-${n}-${name}.log`), nodeFlags: flags })
     // info for the consumer: its readiness is its "consuming" log lines.
-    const services: Service[] = await Promise.all([
+    const started = await Promise.allSettled([
       start('api', { INSTANCE_ID: '1' }),
       ...(pipeline ? [start('gateway', { INSTANCE_ID: '2' }), start('consumer', { LOG_LEVEL: 'info' })] : [])
     ])
+    const services = started.flatMap((r) => r.status === 'fulfilled' ? [r.value] : [])
+    const failed = started.find((r) => r.status === 'rejected')
+    if (failed !== undefined) {
+      for (const service of services) await service.stop()
+      throw failed.reason
+    }
     if (watchRss) for (const service of services) this.rss.watch(service.name, service.pid)
     const observer = await openObserver(databaseUrl, schema)
     return {
@@ -427,7 +433,7 @@ class Bench {
     }
   }
 
-  async close (): Promise<void> {
+  async close (passed: boolean): Promise<void> {
     this.rss.stop()
     await this.broker?.stop()
     if (this.schemas.length > 0) {
@@ -436,7 +442,9 @@ class Bench {
       for (const schema of this.schemas) await client.query(`drop schema if exists "${schema}" cascade`)
       await client.end()
     }
-    rmSync(this.work, { recursive: true, force: true })
+    // A failed run keeps its databases and service logs for a look.
+    if (passed) rmSync(this.work, { recursive: true, force: true })
+    else log(`the services' logs are kept in ${this.work}`)
   }
 }
 
@@ -540,12 +548,14 @@ const program = new Command('bench')
   .option('--profile', 'run the services with --cpu-prof (profiles in data/bench-profiles)')
   .action(async (options: Options) => {
     const bench = new Bench(options, options.quick === true ? QUICK : FULL)
+    let passed = false
     try {
       const results = await bench.run()
       const written = await writeResults(results)
       log(`done in ${results.duration_s} s: ${written.join(', ')}`)
+      passed = true
     } finally {
-      await bench.close()
+      await bench.close(passed)
     }
   })
 

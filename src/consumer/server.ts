@@ -4,6 +4,7 @@
 import closeWithGrace from 'close-with-grace'
 import type { Config } from '../config/config.ts'
 import { createLogger } from '../config/logger.ts'
+import { guardKafkaClient } from '../kafka/client-guards.ts'
 import { ensureTopics, entityTopics } from '../kafka/topics.ts'
 import { createApiClient } from './delivery.ts'
 import { createSideProducer } from './side-topics.ts'
@@ -16,6 +17,7 @@ export interface ConsumerHandle {
 }
 
 export async function startConsumers (config: Config, onBatch?: (entity: string, summary: BatchSummary) => void): Promise<ConsumerHandle> {
+  guardKafkaClient()
   const log = createLogger(config, 'consumer')
   const entities = config.consumer.entities
   const topics = entities.map((entity) => ({ entity, topics: entityTopics(config.kafka.topicPrefix, entity) }))

@@ -17,6 +17,7 @@ import { defaultPartitioner, Producer, ProduceAcks, stringSerializers } from '@p
 import type { Config } from '../config/config.ts'
 import { kafkaBrokers } from '../config/config.ts'
 import type { Logger } from '../config/logger.ts'
+import { guardKafkaClient } from '../kafka/client-guards.ts'
 
 export interface OutgoingRecord { key: string, value: string }
 export interface Acknowledgement { partition: number, offset: number }
@@ -62,6 +63,7 @@ type StringProducer = Producer<string, string, string, string>
 type ProducerLog = Pick<Logger, 'warn' | 'info'>
 
 export function createRecordProducer (config: Config, clientId = 'betting-gateway', log?: ProducerLog): RecordProducer {
+  guardKafkaClient()
   const holdMs = config.security.requestTimeoutMs
   // A request the broker does not answer must fail well before the client's own timeout, so an unresolved
   // request can be sent again a few times within it.

@@ -124,6 +124,7 @@ export async function runFaultInjection (options: FaultRunOptions): Promise<Faul
 
     // Every service stops with SIGTERM as in a deployment; each must exit cleanly and in time.
     for (const service of [stack.gateway, ...stack.consumers, stack.api]) {
+      if (!service.running) continue // already gone: reported as a crash below
       const exit = await service.stop()
       if (exit.forced) failures.push(`${service.spec.name} did not stop within the grace period after SIGTERM`)
       else if (exit.code !== 0) failures.push(`${service.spec.name} exited with ${String(exit.code ?? exit.signal)} after SIGTERM`)

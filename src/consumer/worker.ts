@@ -56,6 +56,13 @@ export async function runWorker (options: WorkerOptions): Promise<void> {
       retryDelay: 500
     })
     let stream: MessagesStream<Buffer, Buffer, Buffer, Buffer> | undefined
+    // The client reports a group it could not rejoin (the broker was away too long) as an 'error' event on
+    // the consumer itself, not on the stream; unheard, that event ends the process. Failing the stream
+    // instead sends this loop round to a new consumer, which resumes from the last commit.
+    consumer.on('error', (error: Error) => {
+      log.warn({ err: error, topic }, 'consumer lost its group; reconnecting')
+      stream?.destroy(error)
+    })
     try {
       // 'committed' resumes where the group left off; a new group starts at the earliest record, so
       // records produced before any consumer ran are not skipped.

@@ -1,6 +1,6 @@
 // A whole pipeline for one test: the API over a fresh database, the gateway and the consumers, on the
 // run's real Kafka broker, with topics and consumer groups of its own (a unique prefix).
-import { Consumer } from '@platformatic/kafka'
+import { Admin, Consumer } from '@platformatic/kafka'
 import { buildApi, type Api } from '../../src/api/app.ts'
 import { loadConfig, type Config, type Env } from '../../src/config/config.ts'
 import { startConsumers, type ConsumerHandle } from '../../src/consumer/server.ts'
@@ -46,7 +46,9 @@ export async function startPipeline (dialect: TestDialect, overrides: Partial<En
   const api = await buildApi({ config: db.config, database: db.database, logger: false })
   const apiUrl = await api.listen({ host: '127.0.0.1', port: 0 })
   const config = loadConfig({ ...baseEnv, API_URL: apiUrl }, overrides)
-  await ensureTopics(config, ENTITIES.flatMap((e) => Object.values(entityTopics(prefix, e))), 'e2e-admin')
+  const topics = ENTITIES.flatMap((e) => Object.values(entityTopics(prefix, e)))
+  await ensureTopics(config, topics, 'e2e-admin')
+  await waitForLeaders(config, topics)
 
   const producer: RecordProducer = createRecordProducer(config, 'e2e-gateway')
   const gateway = await buildGateway({ config, producer, nextId: createIdGenerator(-1), logger: false })
@@ -87,6 +89,22 @@ export async function startPipeline (dialect: TestDialect, overrides: Partial<En
       await api.close()
       await db.drop()
     }
+  }
+}
+
+/**
+ * A topic just created may not have partition leaders yet; on a loaded machine the first produce could
+ * then fail. The tests are about the pipeline, not about topic creation, so they start once leaders exist.
+ */
+async function waitForLeaders (config: Config, topics: string[]): Promise<void> {
+  const admin = new Admin({ clientId: 'e2e-leaders', bootstrapBrokers: config.kafka.bootstrapServers })
+  try {
+    await eventually(async () => {
+      const metadata = await admin.metadata({ topics, forceUpdate: true })
+      return topics.every((t) => metadata.topics.get(t)?.partitions.every((p) => p.leader >= 0) === true)
+    }, (ready) => ready, 30_000)
+  } finally {
+    await admin.close()
   }
 }
 

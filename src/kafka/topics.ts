@@ -30,7 +30,9 @@ export async function ensureTopics (config: Config, topics: string[], clientId: 
     try {
       await admin.createTopics({ topics: missing, partitions: config.kafka.partitions, replicas: 1 })
     } catch (error) {
-      // Another instance may have created some of them in between; only a topic still missing is a failure.
+      // Another instance may have created some of them in between, or a retried request found the topics
+      // its first, slow attempt created: "already exists" means the topic is there.
+      if (/already exists/i.test(String((error as Error).message)) || /already exists/i.test(JSON.stringify((error as { errors?: unknown }).errors ?? ''))) return
       const now = new Set(await admin.listTopics())
       if (missing.some((t) => !now.has(t))) throw error
     }

@@ -34,6 +34,8 @@ export async function buildApi ({ config, database, logger }: ApiOptions) {
   })
   await app.register(swaggerUi, { routePrefix: '/docs' })
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
+  // The seed answers {"msg": "Hello World"} here; a client probing the root learns where the docs are.
+  app.get('/', { schema: { hide: true } }, async () => ({ service: 'betting-recommendations API', docs: '/docs', openapi: '/openapi.json' }))
 
   const catalog = catalogService(database, createIdGenerator(config.instanceId))
   entityRoutes(app, catalog)

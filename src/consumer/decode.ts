@@ -1,19 +1,21 @@
 // Turns a Kafka record's bytes into the JSON the API expects, or says why it never can.
-// Records are JSON objects; the seed's envelope {"op": "create", "data": "<json text>"} is unwrapped, and
-// an envelope asking for anything else (another op, data that is not a record) is refused, not guessed at.
+// Records are JSON objects. Two envelopes are unwrapped: the seed's {"op": "create", "data": ...} and the
+// reference producers' {"op": "<entity>", "data": "<json text>"} (op names the topic's entity). An
+// envelope asking for anything else (another op, another entity, data that is not a record) is refused,
+// not guessed at.
+import type { EntityName } from '../domain/entities.ts'
 
 export type Decoded = { ok: true, value: unknown } | { ok: false, reason: string }
 
-const SUPPORTED_OPS = new Set(['create'])
+const ENTITY_OPS: ReadonlySet<string> = new Set<EntityName>(['users', 'events', 'coupons'])
 
-export function decodeRecord (bytes: Buffer | undefined): Decoded {
+export function decodeRecord (bytes: Buffer | undefined, entity: EntityName): Decoded {
   if (bytes === undefined || bytes.length === 0) return { ok: false, reason: 'empty record' }
   const parsed = parseObject(bytes.toString('utf8'))
   if (!parsed.ok || !isEnvelope(parsed.value)) return parsed
   const { op, data } = parsed.value
-  if (typeof op !== 'string' || !SUPPORTED_OPS.has(op.toLowerCase())) {
-    return { ok: false, reason: `unknown envelope: op ${JSON.stringify(op)} (only "create" is supported)` }
-  }
+  const opRefusal = checkOp(op, entity)
+  if (opRefusal !== undefined) return { ok: false, reason: opRefusal }
   const inner = typeof data === 'string' ? parseObject(data) : { ok: true as const, value: data }
   if (!inner.ok) return { ok: false, reason: `envelope data: ${inner.reason}` }
   if (typeof inner.value !== 'object' || inner.value === null || Array.isArray(inner.value)) {
@@ -22,6 +24,16 @@ export function decodeRecord (bytes: Buffer | undefined): Decoded {
   // One level only: a record is never an envelope of an envelope.
   if (isEnvelope(inner.value)) return { ok: false, reason: 'unknown envelope: data is itself an envelope' }
   return { ok: true, value: inner.value }
+}
+
+/** Why an envelope's op cannot be stored on this topic, or undefined when it can. */
+function checkOp (op: unknown, entity: EntityName): string | undefined {
+  const name = typeof op === 'string' ? op.toLowerCase() : undefined
+  if (name === 'create' || name === entity) return undefined
+  if (name !== undefined && ENTITY_OPS.has(name)) {
+    return `envelope for another entity: op ${JSON.stringify(op)} arrived on the ${entity} topic`
+  }
+  return `unknown envelope: op ${JSON.stringify(op)} (only "create" or "${entity}" is supported here)`
 }
 
 function isEnvelope (value: unknown): value is { op: unknown, data: unknown } {

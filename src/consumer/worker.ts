@@ -191,7 +191,7 @@ async function processBatch (batch: KafkaMessage[], options: WorkerOptions): Pro
   const outcomes: Array<Outcome | undefined> = new Array(batch.length)
   const deliverable: Array<{ index: number, value: unknown, bytes: number }> = []
   batch.forEach((message, index) => {
-    const decoded = decodeRecord(message.value)
+    const decoded = decodeRecord(message.value, entity)
     if (decoded.ok) deliverable.push({ index, value: decoded.value, bytes: message.value?.length ?? 0 })
     else outcomes[index] = { kind: 'refused', status: 0, code: 'POISON', reason: decoded.reason }
   })

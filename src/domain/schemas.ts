@@ -87,7 +87,7 @@ export const Coupon = Type.Object({
 })
 
 export const Recommendation = Type.Object({
-  id: Type.String({ description: 'Identifies the content: the same user, algorithm and events give the same id.' }),
+  id: Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description: 'Identifies the content (a 52-bit digest): the same user, algorithm and events give the same id.' }),
   user_id: Id,
   algorithm: Type.String(),
   generated_at: Timestamp,

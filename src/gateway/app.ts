@@ -12,6 +12,7 @@ import { CouponInput, ErrorBody, EventInput, UserInput } from '../domain/schemas
 import { normalisers } from '../domain/validation.ts'
 import { createBaseApp } from '../http/base-app.ts'
 import { entityTopics } from '../kafka/topics.ts'
+import { encodeRecord } from '../kafka/wire.ts'
 import { KafkaUnavailableError, type RecordProducer } from './producer.ts'
 
 export const MAX_BATCH_RECORDS = 1000
@@ -48,7 +49,7 @@ export async function buildGateway ({ config, producer, nextId, logger }: Gatewa
       throw new ValidationError(error.fieldErrors.map((e) => ({ ...e, field: e.field.replace(/^body/, field) })))
     }
     const id = normalised.id ?? nextId()
-    return { id, record: { key: String(id), value: JSON.stringify({ ...body, id }) } }
+    return { id, record: { key: String(id), value: encodeRecord(config.kafka.produceFormat, entity, { ...body, id }) } }
   }
 
   /** 503 only when the records were certainly not written; when that is not known, 504 (resend the same ids). */

@@ -31,7 +31,8 @@ export function createBaseApp ({ config, service, logger }: BaseAppOptions) {
     keepAliveTimeout: 72_000,
     forceCloseConnections: 'idle',
     return503OnClosing: true,
-    routerOptions: { maxParamLength: 200 },
+    // ignoreTrailingSlash: FastAPI redirects `/users/` to `/users`, so the reference's clients use both forms.
+    routerOptions: { maxParamLength: 200, ignoreTrailingSlash: true },
     // Refusals raised while routing, before any hook runs (a bad percent-encoding, an over-long path
     // parameter), would otherwise get fastify's own body without `detail`.
     frameworkErrors: (error, _request, reply) => {

@@ -11,7 +11,7 @@ import { rankSports, SlotFiller } from './frequency.ts'
 export const DEFAULT_ALGORITHM = 'frequency'
 
 export interface RecommendationResult {
-  id: string
+  id: number
   user_id: number
   algorithm: string
   generated_at: number
@@ -58,9 +58,10 @@ export function recommendationService (database: Database) {
   return { recommend, generateAll }
 }
 
-function contentId (userId: number, events: Event[]): string {
+/** 52 bits of a digest of the content: an integer, as the seed's model types the id, and a safe one in JSON. */
+function contentId (userId: number, events: Event[]): number {
   const hash = createHash('sha256').update(`${DEFAULT_ALGORITHM}:${userId}:${events.map((e) => e.id).join(',')}`)
-  return hash.digest('hex').slice(0, 20)
+  return Number.parseInt(hash.digest('hex').slice(0, 13), 16)
 }
 
 export type RecommendationService = ReturnType<typeof recommendationService>

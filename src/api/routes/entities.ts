@@ -9,10 +9,13 @@ import { normalisers, parsers } from '../../domain/validation.ts'
 import type { BaseApp } from '../../http/base-app.ts'
 import { domainErrorAnswer } from '../../http/errors.ts'
 import { presentCoupon, presentEvent, presenters, presentUser } from '../present.ts'
-import { decimalIdParams, IdParam } from './params.ts'
+import { decimalIdParams, IdParam, QueryBoolean } from './params.ts'
 
 const errors = (...statuses: number[]) => Object.fromEntries(statuses.map((s) => [s, ErrorBody]))
 const BULK_BODY_LIMIT = 16 * 1024 * 1024
+const GenRecommendationsQuery = Type.Object({
+  gen_recommendations: Type.Optional(QueryBoolean('Accepted and ignored, for compatibility with the seed: recommendations are always fresh.'))
+})
 
 export function entityRoutes (app: BaseApp, catalog: CatalogService): void {
   const inputs = { users: UserInput, events: EventInput, coupons: CouponInput }
@@ -25,9 +28,7 @@ export function entityRoutes (app: BaseApp, catalog: CatalogService): void {
         tags: tags[entity],
         summary: `Store a ${entity.slice(0, -1)} (idempotent by id)`,
         body: inputs[entity],
-        querystring: Type.Object({
-          gen_recommendations: Type.Optional(Type.Boolean({ description: 'Accepted on /events for compatibility with the seed; recommendations are always fresh.' }))
-        }),
+        ...(entity === 'events' ? { querystring: GenRecommendationsQuery } : {}),
         response: { 200: outputs[entity], ...errors(400, 404, 409, 413, 422) }
       }
     }, async (request) => {

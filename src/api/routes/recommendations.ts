@@ -8,6 +8,9 @@ import type { RecommendationService } from '../../recommender/service.ts'
 import { presentRecommendation } from '../present.ts'
 import { decimalIdParams, IdParam } from './params.ts'
 
+/** How many events a recommendation holds: the seed's default of 3, at most 50. */
+const LIMIT = { min: 1, max: 50, default: 3 } as const
+
 export function recommendationRoutes (app: BaseApp, recommender: RecommendationService): void {
   app.get('/recommendation/:user_id', {
     preValidation: decimalIdParams,
@@ -16,7 +19,7 @@ export function recommendationRoutes (app: BaseApp, recommender: RecommendationS
       summary: "The user's current recommendation (a list holding one)",
       params: IdParam('user_id'),
       querystring: Type.Object({
-        limit: Type.Integer({ minimum: 1, maximum: 50, default: 3, description: 'How many events.' }),
+        limit: Type.Optional(Type.Integer({ minimum: LIMIT.min, maximum: LIMIT.max, default: LIMIT.default, description: `How many events (default ${LIMIT.default}).` })),
         at: Type.Optional(Type.String({ maxLength: 64, description: 'Compute as of this ISO-8601 instant: only coupons placed by then count, and events must be open then.' }))
       }),
       response: { 200: Type.Array(Recommendation), 404: ErrorBody, 422: ErrorBody }
@@ -28,7 +31,7 @@ export function recommendationRoutes (app: BaseApp, recommender: RecommendationS
       atMicros = parseTimestamp(restorePlus(at))
       if (atMicros === undefined) throw new ValidationError([{ field: 'querystring.at', message: 'must be an ISO-8601 timestamp' }])
     }
-    const recommendation = await recommender.recommend(request.params.user_id, { limit, at: atMicros })
+    const recommendation = await recommender.recommend(request.params.user_id, { limit: limit ?? LIMIT.default, at: atMicros })
     return [presentRecommendation(recommendation)]
   })
 

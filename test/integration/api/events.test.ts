@@ -54,12 +54,15 @@ describe.each(dialects)('events on %s', (dialect) => {
     expect(res.body.detail).toContain('body.event_id')
   })
 
-  it('accepts ?gen_recommendations=false (and true), as the seed sends it', async () => {
-    for (const flag of ['false', 'true']) {
+  it('accepts ?gen_recommendations= spelled as the seed accepts a boolean, and refuses other words', async () => {
+    for (const flag of ['false', 'true', 'False', 'True', '0', '1', 'no', 'YES', 'off', 'On']) {
       const res = await c.post(`/events?gen_recommendations=${flag}`, eventBody())
       expect(res.status).toBe(200)
       expect((await c.get(`/events/${res.body.id as number}`)).status).toBe(200)
     }
+    const refused = await c.post('/events?gen_recommendations=maybe', eventBody())
+    expect(refused.status).toBe(422)
+    expect(refused.body.detail).toContain('gen_recommendations')
   })
 
   it('converts begin and end with offsets to UTC', async () => {

@@ -70,7 +70,7 @@ describe.each(dialects)('HTTP behaviour on %s', (dialect) => {
   })
 
   it.each(ID_ROUTES)('answers a non-numeric id in GET %s{id} with 422 naming the parameter', async (prefix) => {
-    for (const id of ['abc', '-1', '1.5', '0x10', '1e3', '%20', '+5', '9007199254740992', 'Infinity', 'NaN', '1,2']) {
+    for (const id of ['abc', '-1x', '--1', '1.5', '0x10', '1e3', '%20', '+5', '9007199254740992', 'Infinity', 'NaN', '1,2']) {
       const res = await c.get(`${prefix}${id}`)
       expectErrorBody(res, 422)
       expect(res.body.detail).toContain('params')

@@ -86,7 +86,7 @@ describe.each(dialects)('recommendations on %s', (dialect) => {
       const a = await w.event('golf', 1)
       const body = await w.recommendation(user)
       expect(body).toHaveLength(1)
-      expect(body[0]).toMatchObject({ user_id: user, algorithm: 'frequency', id: expect.any(String) })
+      expect(body[0]).toMatchObject({ user_id: user, algorithm: 'frequency', id: expect.any(Number) })
       expect(body[0].events).toEqual([(await c.get(`/events/${a}`)).body])
       if (mode.name === 'at') expect(body[0].generated_at).toBe(new Date(base).toISOString().replace('Z', '000Z'))
       else expect(Math.abs(Date.parse(body[0].generated_at) - Date.now())).toBeLessThan(60_000)

@@ -1,8 +1,10 @@
 // decodeRecord: which bytes on a topic become a record for the API, and the reason given for the others.
 import { describe, expect, it } from 'vitest'
 import { decodeRecord } from '../../../src/consumer/decode.ts'
+import { referenceEnvelope } from '../../helpers/reference-wire.ts'
 
-const decode = (text: string | undefined) => decodeRecord(text === undefined ? undefined : Buffer.from(text, 'utf8'))
+const decode = (text: string | undefined, entity: 'users' | 'events' | 'coupons' = 'users') =>
+  decodeRecord(text === undefined ? undefined : Buffer.from(text, 'utf8'), entity)
 const user = { id: 1, birth_year: 1990, country: 'GB', currency: 'EUR', gender: 'M' }
 
 describe('decodeRecord', () => {
@@ -10,6 +12,19 @@ describe('decodeRecord', () => {
     expect(decode(JSON.stringify(user))).toEqual({ ok: true, value: user })
     expect(decode(JSON.stringify({ op: 'create', data: JSON.stringify(user) }))).toEqual({ ok: true, value: user })
     expect(decode(JSON.stringify({ op: 'CREATE', data: user }))).toEqual({ ok: true, value: user })
+  })
+
+  it('unwraps the reference producers\' envelope: op names the topic\'s entity, any case, data as text or object', () => {
+    const { id: _id, ...withoutId } = user
+    expect(decode(referenceEnvelope('users', withoutId))).toEqual({ ok: true, value: withoutId })
+    expect(decode(JSON.stringify({ op: 'Users', data: user }))).toEqual({ ok: true, value: user })
+    expect(decode(JSON.stringify({ op: 'EVENTS', data: { id: 3 } }), 'events')).toEqual({ ok: true, value: { id: 3 } })
+    expect(decode(referenceEnvelope('coupons', { user_id: 1 }), 'coupons')).toEqual({ ok: true, value: { user_id: 1 } })
+  })
+
+  it('refuses an envelope whose op names another entity than its topic, saying so', () => {
+    const decoded = decode(referenceEnvelope('events', { id: 3 }), 'users')
+    expect(decoded).toEqual({ ok: false, reason: 'envelope for another entity: op "events" arrived on the users topic' })
   })
 
   it.each([
@@ -23,11 +38,11 @@ describe('decodeRecord', () => {
     [JSON.stringify({ op: 'delete', data: JSON.stringify(user) }), 'unknown envelope: op "delete"'],
     [JSON.stringify({ op: 7, data: user }), 'unknown envelope: op 7'],
     [JSON.stringify({ op: 'create', data: 42 }), 'unknown envelope: data is neither'],
-    [JSON.stringify({ op: 'create', data: [user] }), 'unknown envelope: data is neither'],
+    [JSON.stringify({ op: 'users', data: [user] }), 'unknown envelope: data is neither'],
     [JSON.stringify({ op: 'create', data: null }), 'unknown envelope: data is neither'],
     [JSON.stringify({ op: 'create', data: '{"id": 1' }), 'envelope data: not JSON'],
-    [JSON.stringify({ op: 'create', data: '[1]' }), 'envelope data: not a JSON object'],
-    [JSON.stringify({ op: 'create', data: { op: 'create', data: user } }), 'unknown envelope: data is itself an envelope']
+    [JSON.stringify({ op: 'users', data: '[1]' }), 'envelope data: not a JSON object'],
+    [JSON.stringify({ op: 'create', data: { op: 'users', data: user } }), 'unknown envelope: data is itself an envelope']
   ])('refuses %j: %s', (text, reason) => {
     const decoded = decode(text)
     expect(decoded.ok).toBe(false)

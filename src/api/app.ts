@@ -37,9 +37,12 @@ export async function buildApi ({ config, database, logger }: ApiOptions) {
   // The seed answers {"msg": "Hello World"} here; a client probing the root learns where the docs are.
   app.get('/', { schema: { hide: true } }, async () => ({ service: 'betting-recommendations API', docs: '/docs', openapi: '/openapi.json' }))
 
-  const catalog = catalogService(database, createIdGenerator(config.instanceId))
+  const catalog = catalogService(database, createIdGenerator(config.instanceId), config.recommender)
+  const recommender = recommendationService(database, config.recommender)
+  // A database upgraded from before the recommender's state existed gets it once, before serving.
+  if (await recommender.rebuildIfStale()) app.log.info('recommender state rebuilt from the stored events and coupons')
   entityRoutes(app, catalog)
-  recommendationRoutes(app, recommendationService(database))
+  recommendationRoutes(app, recommender)
   await app.ready()
   return app
 }

@@ -1,6 +1,7 @@
 // Stores and reads users, events and coupons. Every write is idempotent by id: the same content again
 // answers the stored record, different content is a conflict. Each write runs in one transaction, so a
-// refused coupon leaves nothing behind, and a stored one updates the recommender's state with it.
+// refused coupon leaves nothing behind, and what a stored record does to recommendations is gathered in
+// the recommender's tally and applied in the same transaction (its one call: tally.apply).
 import type { Kysely } from 'kysely'
 import type { Coupon, Event, NewCoupon, NewEvent, NewUser, User } from '../domain/entities.ts'
 import { ConflictError, DomainError, couponNotFound, eventNotFound, eventsMissing, userNotFound } from '../domain/errors.ts'
@@ -8,7 +9,8 @@ import type { IdGenerator } from '../domain/ids.ts'
 import { nowMicros } from '../domain/time.ts'
 import type { Database } from '../storage/database.ts'
 import { repositories } from '../storage/repositories/index.ts'
-import type { UserSportBets } from '../storage/repositories/recommendations.ts'
+import { StateTally } from '../recommender/state.ts'
+import type { Config } from '../config/config.ts'
 import type { Tables } from '../storage/tables.ts'
 import { couponDifferences, eventDifferences, userDifferences } from './compare.ts'
 
@@ -16,36 +18,7 @@ export interface Written<T> { record: T, created: boolean }
 
 type Repos = ReturnType<typeof repositories>
 
-/**
- * What stored coupons add to the recommender's state (bets per event, selections per user and sport).
- * It is applied once at the end of each transaction, with rows in key order: fewer statements for a
- * batch, and concurrent batches lock rows in the same order, so they cannot deadlock on PostgreSQL.
- */
-class BetTally {
-  private readonly byEvent = new Map<number, number>()
-  private readonly byUserSport = new Map<string, UserSportBets>()
-
-  add (coupon: Coupon, sports: Map<number, string>): void {
-    for (const { event_id: eventId } of coupon.selections) {
-      this.byEvent.set(eventId, (this.byEvent.get(eventId) ?? 0) + 1)
-      const sport = sports.get(eventId) as string
-      const key = `${coupon.user_id}\u0000${sport}`
-      const row = this.byUserSport.get(key)
-      if (row === undefined) this.byUserSport.set(key, { userId: coupon.user_id, sport, bets: 1, lastBetAt: coupon.timestamp })
-      else {
-        row.bets++
-        row.lastBetAt = Math.max(row.lastBetAt, coupon.timestamp)
-      }
-    }
-  }
-
-  async apply (repos: Repos): Promise<void> {
-    if (this.byEvent.size > 0) await repos.events.addBets(this.byEvent)
-    if (this.byUserSport.size > 0) await repos.recommendations.addUserSportBets([...this.byUserSport.values()])
-  }
-}
-
-async function writeUser (repos: Repos, input: NewUser, id: number, _tally: BetTally): Promise<Written<User>> {
+async function writeUser (repos: Repos, input: NewUser, id: number, _tally: StateTally): Promise<Written<User>> {
   const user: User = { ...input, id, registration_date: input.registration_date ?? nowMicros() }
   if (await repos.users.insert(user, input.registration_date === undefined)) return { record: user, created: true }
   const stored = await repos.users.find(id)
@@ -55,14 +28,16 @@ async function writeUser (repos: Repos, input: NewUser, id: number, _tally: BetT
   return { record: stored.user, created: false }
 }
 
-async function writeEvent (repos: Repos, input: NewEvent, id: number, _tally: BetTally): Promise<Written<Event>> {
+async function writeEvent (repos: Repos, input: NewEvent, id: number, tally: StateTally): Promise<Written<Event>> {
   // Look for the id first: a replay or a conflict must not store the incoming participant list, since in
   // a bulk batch a refused record's writes are not rolled back (the batch's transaction commits).
   let stored = await repos.events.find(id)
   if (stored === undefined) {
     const participantsId = await repos.events.participantsId(input.participants)
     if (await repos.events.insert({ ...input, id }, participantsId)) {
-      return { record: { ...input, id, participants_id: participantsId }, created: true }
+      const event = { ...input, id, participants_id: participantsId }
+      tally.eventStored(event)
+      return { record: event, created: true }
     }
     // Another writer stored this id in between: compare with its version.
     stored = await repos.events.find(id)
@@ -73,15 +48,15 @@ async function writeEvent (repos: Repos, input: NewEvent, id: number, _tally: Be
   return { record: stored, created: false }
 }
 
-async function writeCoupon (repos: Repos, input: NewCoupon, id: number, tally: BetTally): Promise<Written<Coupon>> {
+async function writeCoupon (repos: Repos, input: NewCoupon, id: number, tally: StateTally): Promise<Written<Coupon>> {
   if (!(await repos.users.exists(input.user_id))) throw userNotFound()
   const eventIds = [...new Set(input.selections.map((s) => s.event_id))]
-  const sports = await repos.events.sports(eventIds)
-  if (sports.size !== eventIds.length) throw eventsMissing()
+  const events = await repos.events.findMany(eventIds)
+  if (events.size !== eventIds.length) throw eventsMissing()
 
   const coupon: Coupon = { ...input, id, timestamp: input.timestamp ?? nowMicros() }
   if (await repos.coupons.insert(coupon, input.timestamp === undefined)) {
-    tally.add(coupon, sports)
+    tally.couponStored(coupon, events)
     return { record: coupon, created: true }
   }
   const stored = await repos.coupons.find(id)
@@ -94,7 +69,7 @@ async function writeCoupon (repos: Repos, input: NewCoupon, id: number, tally: B
 export type WriteInput = { users: NewUser, events: NewEvent, coupons: NewCoupon }
 export type WriteOutput = { users: User, events: Event, coupons: Coupon }
 export type Entity = keyof WriteInput
-type Writer<E extends Entity> = (repos: Repos, input: WriteInput[E], id: number, tally: BetTally) => Promise<Written<WriteOutput[E]>>
+type Writer<E extends Entity> = (repos: Repos, input: WriteInput[E], id: number, tally: StateTally) => Promise<Written<WriteOutput[E]>>
 
 const writers: { [E in Entity]: Writer<E> } = { users: writeUser, events: writeEvent, coupons: writeCoupon }
 
@@ -136,17 +111,17 @@ async function insertNewUsers (repos: Repos, inputs: Array<NewUser | Error>, ids
  * decides them (user first, then events); ids already stored are left to that path.
  */
 async function insertNewCoupons (
-  repos: Repos, inputs: Array<NewCoupon | Error>, ids: number[], outcomes: Array<BatchOutcome<'coupons'> | undefined>, tally: BetTally
+  repos: Repos, inputs: Array<NewCoupon | Error>, ids: number[], outcomes: Array<BatchOutcome<'coupons'> | undefined>, tally: StateTally
 ): Promise<void> {
   const indexes = firstOccurrences(inputs, ids, outcomes)
   const batch = indexes.map((i) => inputs[i] as NewCoupon)
   const users = await repos.users.existing([...new Set(batch.map((c) => c.user_id))])
-  const sports = await repos.events.sports([...new Set(batch.flatMap((c) => c.selections.map((s) => s.event_id)))])
+  const events = await repos.events.findMany([...new Set(batch.flatMap((c) => c.selections.map((s) => s.event_id)))])
   const candidates: Array<{ index: number, stored: { coupon: Coupon, timestampAuto: boolean } }> = []
   for (const i of indexes) {
     const input = inputs[i] as NewCoupon
     if (!users.has(input.user_id)) outcomes[i] = { ok: false, error: userNotFound() }
-    else if (!input.selections.every((s) => sports.has(s.event_id))) outcomes[i] = { ok: false, error: eventsMissing() }
+    else if (!input.selections.every((s) => events.has(s.event_id))) outcomes[i] = { ok: false, error: eventsMissing() }
     else {
       const coupon: Coupon = { ...input, id: ids[i] as number, timestamp: input.timestamp ?? nowMicros() }
       candidates.push({ index: i, stored: { coupon, timestampAuto: input.timestamp === undefined } })
@@ -155,12 +130,12 @@ async function insertNewCoupons (
   const inserted = await repos.coupons.insertMany(candidates.map((c) => c.stored))
   for (const { index, stored } of candidates) {
     if (!inserted.has(stored.coupon.id)) continue
-    tally.add(stored.coupon, sports)
+    tally.couponStored(stored.coupon, events)
     outcomes[index] = { ok: true, written: { record: stored.coupon, created: true } }
   }
 }
 
-export function catalogService (database: Database, nextId: IdGenerator) {
+export function catalogService (database: Database, nextId: IdGenerator, recommender: Config['recommender']) {
   const repos = repositories(database.db)
   const inTransaction = <T>(work: (repos: Repos) => Promise<T>): Promise<T> =>
     database.db.transaction().execute((trx: Kysely<Tables>) => work(repositories(trx)))
@@ -168,7 +143,7 @@ export function catalogService (database: Database, nextId: IdGenerator) {
   async function write<E extends Entity> (entity: E, input: WriteInput[E]): Promise<Written<WriteOutput[E]>> {
     const writer: Writer<E> = writers[entity]
     return inTransaction(async (trx) => {
-      const tally = new BetTally()
+      const tally = new StateTally(recommender)
       const written = await writer(trx, input, input.id ?? nextId(), tally)
       await tally.apply(trx)
       return written
@@ -181,7 +156,7 @@ export function catalogService (database: Database, nextId: IdGenerator) {
    */
   async function writeMany<E extends Entity> (entity: E, inputs: Array<WriteInput[E] | Error>): Promise<Array<BatchOutcome<E>>> {
     return inTransaction(async (trx) => {
-      const tally = new BetTally()
+      const tally = new StateTally(recommender)
       const ids = inputs.map((input) => input instanceof Error ? 0 : input.id ?? nextId())
       const outcomes: Array<BatchOutcome<E> | undefined> = inputs.map((input) => input instanceof Error ? { ok: false, error: input } : undefined)
       // Users and coupons first go through set-wise checks and inserts; events, and whatever that pass

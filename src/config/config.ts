@@ -3,7 +3,20 @@ import { Type, type Static } from 'typebox'
 import { Ajv } from 'ajv'
 import { homedir } from 'node:os'
 import { join } from 'node:path'
+import { ALGORITHM_NAMES, DEFAULT_ALGORITHM } from '../domain/algorithms.ts'
 import type { EntityName } from '../domain/entities.ts'
+
+/** The recommender's defaults (its env variables below read them). */
+export const RECOMMENDER_DEFAULTS = {
+  /** How fast a bettor's taste fades: a coupon counts half as much after this many days. */
+  halfLifeDays: 30,
+  /** How fast "what bettors back right now" fades. */
+  trendHalfLifeHours: 24,
+  /** How long one API instance reuses the trending list and league co-bet figures (global, not per user). */
+  cacheMs: 5000
+} as const
+
+const MICROS_PER_HOUR = 3_600_000_000
 
 /** The schema documents each variable; README's configuration table is generated from it (npm run docs:config). */
 export const EnvSchema = Type.Object({
@@ -31,6 +44,10 @@ export const EnvSchema = Type.Object({
   PROTECT_READS: Type.Boolean({ default: false, description: 'When API_KEYS is set, also require a key on GET endpoints.' }),
   RATE_LIMIT_PER_MINUTE: Type.Integer({ minimum: 0, default: 0, description: 'Gateway requests per client IP per minute; 0 turns the limit off.' }),
   REQUEST_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 30_000, description: 'Longest time an HTTP request may take before the server answers 408/503.' }),
+  RECOMMENDER_ALGORITHM: Type.Enum(ALGORITHM_NAMES, { default: DEFAULT_ALGORITHM, description: `Algorithm of a recommendation request without ?algorithm= (${ALGORITHM_NAMES.join(', ')}).` }),
+  RECOMMENDER_HALF_LIFE_DAYS: Type.Number({ minimum: 1, maximum: 3650, default: RECOMMENDER_DEFAULTS.halfLifeDays, description: 'Half-life of a bettor\'s taste (affinity): a coupon counts half after this many days. Changing it needs POST /recommendation/generate.' }),
+  RECOMMENDER_TRENDING_HALF_LIFE_HOURS: Type.Number({ minimum: 1, maximum: 8760, default: RECOMMENDER_DEFAULTS.trendHalfLifeHours, description: 'Half-life of an event\'s bet volume (trending). Changing it needs POST /recommendation/generate.' }),
+  RECOMMENDER_CACHE_MS: Type.Integer({ minimum: 0, maximum: 600_000, default: RECOMMENDER_DEFAULTS.cacheMs, description: 'How long an API instance reuses the global trending list and league co-bet figures; 0: never.' }),
   KAFKA_PORT: Type.Integer({ minimum: 1, maximum: 65535, default: 9092, description: 'Port of the local broker (npm run kafka).' }),
   KAFKA_CONTROLLER_PORT: Type.Integer({ minimum: 1, maximum: 65535, default: 9093, description: 'KRaft controller port of the local broker.' }),
   KAFKA_DATA_DIR: Type.String({ default: 'data/kafka', description: 'Local broker data and log directory.' }),
@@ -98,6 +115,12 @@ function toConfig (env: Env) {
       retryDelayMs: env.RETRY_DELAY_MS,
       apiUrl: env.API_URL,
       apiKey: env.API_KEY !== '' ? env.API_KEY : (apiKeys[0] ?? '')
+    },
+    recommender: {
+      algorithm: env.RECOMMENDER_ALGORITHM,
+      halfLifeMicros: env.RECOMMENDER_HALF_LIFE_DAYS * 24 * MICROS_PER_HOUR,
+      trendHalfLifeMicros: env.RECOMMENDER_TRENDING_HALF_LIFE_HOURS * MICROS_PER_HOUR,
+      cacheMs: env.RECOMMENDER_CACHE_MS
     },
     security: {
       apiKeys,

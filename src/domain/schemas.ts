@@ -2,6 +2,8 @@
 import { Type, type Static } from 'typebox'
 
 export const MAX_COUPON_SELECTIONS = 30
+/** Suggestions a bet slip gets when it does not say how many. */
+export const SLIP_DEFAULT_LIMIT = 3
 const MAX_TEXT = 200
 
 /** Clients may send ids as integers or as numeric strings ("55862"); both mean the same id. */
@@ -86,12 +88,36 @@ export const Coupon = Type.Object({
   selections: Type.Array(Selection)
 })
 
+export const Reason = Type.Object({
+  code: Type.String({ description: 'Stable: affinity.team, affinity.league, affinity.sport, trending, co_bet.event, co_bet.league, frequency.sport, popular.' }),
+  text: Type.String({ description: 'The reason in plain words, from the data.' })
+}, { description: 'Why this event was recommended.' })
+
+export const RecommendedEvent = Type.Object({ ...Event.properties, reason: Reason })
+
 export const Recommendation = Type.Object({
   id: Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description: 'Identifies the content (a 52-bit digest): the same user, algorithm and events give the same id.' }),
   user_id: Id,
   algorithm: Type.String(),
   generated_at: Timestamp,
-  events: Type.Array(Event)
+  events: Type.Array(RecommendedEvent)
+})
+
+export const AlgorithmList = Type.Array(Type.Object({
+  name: Type.String(),
+  description: Type.String(),
+  default: Type.Boolean({ description: 'The algorithm a request without ?algorithm= gets.' })
+}))
+
+export const SlipInput = Type.Object({
+  user_id: Type.Optional(IdInput),
+  selections: Type.Array(Type.Object({ event_id: IdInput, odds: Type.Optional(Type.Number({ exclusiveMinimum: 1 })) }), { minItems: 1, maxItems: MAX_COUPON_SELECTIONS }),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 50, default: SLIP_DEFAULT_LIMIT }))
+}, { description: 'A bet slip being built: its selections so far and, optionally, whose it is.' })
+
+export const Suggestions = Type.Object({
+  algorithm: Type.String(),
+  events: Type.Array(RecommendedEvent)
 })
 
 export const GenerateResult = Type.Object({
@@ -122,4 +148,6 @@ export type UserResponse = Static<typeof User>
 export type EventResponse = Static<typeof Event>
 export type CouponResponse = Static<typeof Coupon>
 export type RecommendationResponse = Static<typeof Recommendation>
+export type SlipInput = Static<typeof SlipInput>
+export type SuggestionsResponse = Static<typeof Suggestions>
 export type ErrorBody = Static<typeof ErrorBody>

@@ -6,7 +6,7 @@ import type { TSchema } from 'typebox'
 import { isCountryCode, isCurrencyCode } from './codes.ts'
 import type { NewCoupon, NewEvent, NewUser } from './entities.ts'
 import { ValidationError, type FieldError } from './errors.ts'
-import { CouponInput, EventInput, UserInput } from './schemas.ts'
+import { CouponInput, EventInput, SLIP_DEFAULT_LIMIT, UserInput, type SlipInput } from './schemas.ts'
 import { parseTimestamp } from './time.ts'
 
 /** Bodies are validated strictly (no coercion: `true` is not an id); query strings and paths are text, so coerced. */
@@ -143,6 +143,19 @@ export function normaliseCoupon (input: CouponInput): NewCoupon {
   })
   const placedAt = timestamp(errors, 'body.timestamp', input.timestamp)
   return finish(errors, { id, user_id: userId, stake: input.stake, timestamp: placedAt, selections })
+}
+
+/** A bet slip's ids as numbers; the slip's limit as sent or the default. */
+export function normaliseSlip (input: SlipInput): { userId?: number, eventIds: number[], limit: number } {
+  const errors: FieldError[] = []
+  const userId = toId(input.user_id)
+  if (userId !== undefined && !Number.isSafeInteger(userId)) errors.push({ field: 'body.user_id', message: 'must be a safe integer' })
+  const eventIds = input.selections.map((s, i) => {
+    const eventId = toId(s.event_id) as number
+    if (!Number.isSafeInteger(eventId)) errors.push({ field: `body.selections[${i}].event_id`, message: 'must be a safe integer' })
+    return eventId
+  })
+  return finish(errors, { ...(userId === undefined ? {} : { userId }), eventIds, limit: input.limit ?? SLIP_DEFAULT_LIMIT })
 }
 
 /** Schema check then normalisation, for records that did not come through a route's schema (bulk, Kafka). */

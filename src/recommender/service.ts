@@ -1,66 +1,202 @@
-// Wires the repositories to the pure frequency rules. A recommendation is computed when asked, from
-// state kept up to date on every stored coupon, so it is always fresh and a GET costs a few indexed
-// lookups whatever the number of users.
+// Wires the repositories to the algorithms. A recommendation is computed when asked, from state kept up to
+// date on every stored coupon, so it is always fresh and a GET costs a few indexed lookups whatever the
+// number of users. Every path — each algorithm, live and `?at=`, bet-slip suggestions, related events —
+// ends in `finish`, the one place that turns chosen events into the answer.
 import { createHash } from 'node:crypto'
+import type { Config } from '../config/config.ts'
+import type { AlgorithmName } from '../domain/algorithms.ts'
 import type { Event } from '../domain/entities.ts'
-import { userNotFound } from '../domain/errors.ts'
+import { eventNotFound, eventsMissing, userNotFound } from '../domain/errors.ts'
 import type { Database } from '../storage/database.ts'
-import { repositories } from '../storage/repositories/index.ts'
-import { rankSports, SlotFiller } from './frequency.ts'
+import { repositories, type Repositories } from '../storage/repositories/index.ts'
+import { scoreAffinity } from './algorithms/affinity.ts'
+import { relatedLeagues, scoreCoBet, type PartnerEvidence } from './algorithms/co-bet.ts'
+import type { Trend } from './algorithms/trending.ts'
+import { ShortCache } from './cache.ts'
+import { eventTitle, leagueKey } from './features.ts'
+import { algorithms, type Ranked } from './registry.ts'
+import { CANDIDATE_LIMITS, RequestInputs } from './inputs.ts'
+import { explain, type Reason, type ReasonDraft } from './reasons.ts'
+import { SlotFiller } from './slots.ts'
+import { StateTally } from './state.ts'
 
-export const DEFAULT_ALGORITHM = 'frequency'
+export type RecommendedEvent = Event & { reason: Reason }
 
 export interface RecommendationResult {
   id: number
   user_id: number
-  algorithm: string
+  algorithm: AlgorithmName
   generated_at: number
-  events: Event[]
+  events: RecommendedEvent[]
 }
 
-export interface RecommendOptions { limit: number, at?: number }
+export interface SlipResult { algorithm: 'co-bet', events: RecommendedEvent[] }
 
-export function recommendationService (database: Database) {
+export interface RecommendOptions { limit: number, at?: number, algorithm?: AlgorithmName }
+export interface SlipRequest { userId?: number, eventIds: number[], limit: number }
+
+export interface AlgorithmInfo { name: AlgorithmName, description: string, default: boolean }
+
+const REBUILD_PAGE = 2000
+
+export function recommendationService (database: Database, settings: Config['recommender']) {
   const repos = repositories(database.db)
-  const store = repos.recommendations
+  const trendCache = new ShortCache<Trend[]>(settings.cacheMs)
 
-  async function recommend (userId: number, { limit, at }: RecommendOptions): Promise<RecommendationResult> {
-    if (!(await repos.users.exists(userId))) throw userNotFound()
-    const now = at ?? Date.now() * 1000
-    const [stats, betOn, maxDuration] = await Promise.all([
-      store.sportStats(userId, at),
-      store.betEventIds(userId, at),
-      store.maxEventDuration()
-    ])
-    const slots = new SlotFiller<Event>(limit, betOn, now)
-    // An event open at `now` began at most maxDuration earlier: the bound keeps the scan on the index's open tail.
-    const notBefore = now - maxDuration
-    for (const sport of rankSports(stats)) {
-      if (slots.full) break
-      slots.offer(await store.openEventsOfSport(sport, now, notBefore, slots.remaining, slots.skipped))
-    }
-    if (!slots.full) slots.offer(await store.popularOpenEvents(now, slots.remaining, at, slots.skipped))
-    return {
-      id: contentId(userId, slots.chosen),
-      user_id: userId,
-      algorithm: DEFAULT_ALGORITHM,
-      generated_at: now,
-      events: slots.chosen
-    }
+  /** The one exit of every recommendation path: chosen events with their reasons in words. */
+  function finish (chosen: ReadonlyArray<{ event: Event, reason: ReasonDraft }>): RecommendedEvent[] {
+    return chosen.map(({ event, reason }) => ({ ...event, reason: explain(reason, event) }))
   }
 
-  /** Recomputes every user's state from the stored coupons; returns how many users there are. */
+  /** Fills the slots from the ranking, then (but for frequency) the trending list, then the most-bet-on open events. */
+  async function fillSlots (inputs: RequestInputs, ranked: readonly Ranked[], limit: number, fillFromTrending: boolean) {
+    const slots = new SlotFiller<Event>(limit, await inputs.excluded(), inputs.now)
+    const reasons = new Map<number, ReasonDraft>()
+    const offer = async (list: readonly Ranked[]) => {
+      const wanted: Ranked[] = []
+      const skipped = new Set(slots.skipped)
+      for (const r of list) {
+        if (wanted.length >= slots.remaining) break
+        if (skipped.has(r.eventId) || reasons.has(r.eventId)) continue
+        skipped.add(r.eventId)
+        wanted.push(r)
+      }
+      const missing = wanted.filter((r) => r.event === undefined).map((r) => r.eventId)
+      const fetched = await repos.events.findMany(missing)
+      const events: Event[] = []
+      for (const r of wanted) {
+        const event = r.event ?? fetched.get(r.eventId)
+        if (event === undefined) continue
+        events.push(event)
+        if (!reasons.has(event.id)) reasons.set(event.id, r.reason)
+      }
+      slots.offer(events)
+    }
+    await offer(ranked)
+    if (!slots.full && fillFromTrending) await offer((await inputs.trends()).map((t) => ({ eventId: t.eventId, reason: { code: 'trending' } })))
+    if (!slots.full) {
+      const popular = await repos.recommendations.popularOpenEvents(inputs.now, slots.remaining, inputs.at, slots.skipped)
+      await offer(popular.map((event) => ({ eventId: event.id, event, reason: { code: 'popular' } })))
+    }
+    return slots.chosen.map((event) => ({ event, reason: reasons.get(event.id) as ReasonDraft }))
+  }
+
+  async function recommend (userId: number, { limit, at, algorithm = settings.algorithm as AlgorithmName }: RecommendOptions): Promise<RecommendationResult> {
+    if (!(await repos.users.exists(userId))) throw userNotFound()
+    const now = at ?? Date.now() * 1000
+    const inputs = new RequestInputs(repos, settings, trendCache, userId, now, at)
+    const chosen = algorithms[algorithm]
+    const ranked = await chosen.rank(inputs, limit)
+    const events = finish(await fillSlots(inputs, ranked, limit, chosen.fillFromTrending))
+    return { id: contentId(algorithm, userId, events), user_id: userId, algorithm, generated_at: now, events }
+  }
+
+  /** Open events most often bet together with the slip's, not on it (nor, with a user, already bet by them). */
+  async function slip ({ userId, eventIds, limit }: SlipRequest): Promise<SlipResult> {
+    if (userId !== undefined && !(await repos.users.exists(userId))) throw userNotFound()
+    const ids = [...new Set(eventIds)]
+    const slipEvents = await repos.events.findMany(ids)
+    if (slipEvents.size !== ids.length) throw eventsMissing()
+    return { algorithm: 'co-bet', events: finish(await suggest(repos, [...slipEvents.values()], userId, limit)) }
+  }
+
+  async function related (eventId: number, limit: number): Promise<SlipResult> {
+    const event = (await repos.events.findMany([eventId])).get(eventId)
+    if (event === undefined) throw eventNotFound()
+    return { algorithm: 'co-bet', events: finish(await suggest(repos, [event], undefined, limit)) }
+  }
+
+  async function suggest (repos: Repositories, slipEvents: Event[], userId: number | undefined, limit: number) {
+    const now = Date.now() * 1000
+    const inputs = new RequestInputs(repos, settings, trendCache, userId, now, undefined)
+    const skip = [...slipEvents.map((e) => e.id), ...await inputs.excluded()]
+    const withTitle = slipTitle(slipEvents)
+    const partners: PartnerEvidence[] = (await repos.coBets.partners(slipEvents.map((e) => e.id), now, limit * 10, skip))
+      .map((p) => ({ ...p, withTitle }))
+    const leagues = new Map(slipEvents.map((e) => [leagueKey(e), 1 / slipEvents.length]))
+    const related = relatedLeagues(leagues, await repos.coBets.leaguePartners([...leagues.keys()]))
+    const relatedKeys = [...related].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, CANDIDATE_LIMITS.relatedLeagues).map(([k]) => k)
+    const candidates = await inputs.candidates(relatedKeys)
+    const first = slipEvents[0] as Event
+    const scored = scoreCoBet({
+      partners,
+      leagueCandidates: inputs.leagueCandidates(candidates),
+      related,
+      leagueLabel: slipEvents.length === 1 ? `${first.league} (${first.country})` : undefined,
+      reference: Math.max(now, Math.min(...slipEvents.map((e) => e.begin_timestamp)))
+    })
+    // The user's taste breaks ties between equally strong co-bet evidence.
+    const tieBreak = new Map<number, number>()
+    if (userId !== undefined) {
+      const taste = await inputs.taste()
+      const tasteCandidates = [...candidates, ...partners.map((p) => ({ eventId: p.eventId, begin: p.begin, features: [] }))]
+      for (const s of scoreAffinity({ candidates: tasteCandidates, shares: taste.shares, counts: taste.profile.features, totalCoupons: taste.totalCoupons, now })) tieBreak.set(s.eventId, s.score)
+    }
+    const begins = new Map([...candidates, ...partners].map((c) => [c.eventId, c.begin]))
+    scored.sort((a, b) => b.score - a.score || (tieBreak.get(b.eventId) ?? 0) - (tieBreak.get(a.eventId) ?? 0) ||
+      (begins.get(a.eventId) ?? 0) - (begins.get(b.eventId) ?? 0) || a.eventId - b.eventId)
+    const slots = new SlotFiller<Event>(limit, new Set(skip), now)
+    const top = scored.filter((s) => !skip.includes(s.eventId)).slice(0, limit)
+    const events = await repos.events.findMany(top.map((s) => s.eventId))
+    slots.offer(top.map((s) => events.get(s.eventId)).filter((e): e is Event => e !== undefined))
+    const reasons = new Map(top.map((s) => [s.eventId, s.reason]))
+    return slots.chosen.map((event) => ({ event, reason: reasons.get(event.id) as ReasonDraft }))
+  }
+
+  function list (): AlgorithmInfo[] {
+    return (Object.keys(algorithms) as AlgorithmName[]).map((name) => ({ name, description: algorithms[name].description, default: name === settings.algorithm }))
+  }
+
+  /**
+   * Rebuilds every algorithm's state from the stored events and coupons, replaying them through the write
+   * path's own tally, in one transaction; returns how many users there are.
+   */
   async function generateAll (): Promise<number> {
-    await database.db.transaction().execute(async (trx) => repositories(trx).recommendations.rebuildState())
+    await database.db.transaction().execute(async (trx) => {
+      const store = repositories(trx)
+      await store.recommendations.clearState()
+      for (let after = -1; ;) {
+        const events = await store.events.page(after, REBUILD_PAGE)
+        if (events.length === 0) break
+        const tally = new StateTally(settings)
+        for (const event of events) tally.eventStored(event)
+        await tally.apply(store)
+        after = (events[events.length - 1] as Event).id
+      }
+      for (let after = -1; ;) {
+        const coupons = await store.coupons.page(after, REBUILD_PAGE)
+        if (coupons.length === 0) break
+        const facts = await store.events.findMany([...new Set(coupons.flatMap((c) => c.selections.map((s) => s.event_id)))])
+        const tally = new StateTally(settings)
+        for (const coupon of coupons) tally.couponStored(coupon, facts)
+        await tally.apply(store)
+        after = (coupons[coupons.length - 1] as { id: number }).id
+      }
+    })
+    trendCache.clear()
     return repos.users.count()
   }
 
-  return { recommend, generateAll }
+  /** Rebuilds the state once when the database predates it (see migration 0004); true when it did. */
+  async function rebuildIfStale (): Promise<boolean> {
+    if (!(await repos.recommendations.stateIsStale())) return false
+    await generateAll()
+    return true
+  }
+
+  return { recommend, slip, related, list, generateAll, rebuildIfStale }
+}
+
+/** How a reason names the slip: its event, or its first two and how many more. */
+function slipTitle (events: readonly Event[]): string {
+  const titles = events.slice(0, 2).map(eventTitle)
+  const more = events.length - titles.length
+  return `${titles.join(' and ')}${more > 0 ? ` and ${more} more` : ''}`
 }
 
 /** 52 bits of a digest of the content: an integer, as the seed's model types the id, and a safe one in JSON. */
-function contentId (userId: number, events: Event[]): number {
-  const hash = createHash('sha256').update(`${DEFAULT_ALGORITHM}:${userId}:${events.map((e) => e.id).join(',')}`)
+function contentId (algorithm: string, userId: number, events: readonly Event[]): number {
+  const hash = createHash('sha256').update(`${algorithm}:${userId}:${events.map((e) => e.id).join(',')}`)
   return Number.parseInt(hash.digest('hex').slice(0, 13), 16)
 }
 

@@ -114,6 +114,55 @@ function migrations (dialect: Dialect): Record<string, Migration> {
         await db.schema.dropIndex('events_sport_open').execute()
         await db.schema.dropIndex('events_popular_open').execute()
       }
+    },
+    // The state of the affinity, trending and co-bet algorithms. The tables start empty; when coupons are
+    // already stored, `recommender_state_stale` tells the API to rebuild them at start-up (a migration
+    // describes the schema, it does not run the recommender's code).
+    '0004_recommender_state': {
+      async up (db: Kysely<any>) {
+        // Open events per feature (sport, league, participant), soonest first: the candidates of a taste.
+        await db.schema.createTable('event_features')
+          .addColumn('feature', 'text', (c) => c.notNull())
+          .addColumn('begin_ts', 'bigint', (c) => c.notNull())
+          .addColumn('event_id', 'bigint', (c) => c.notNull())
+          .addColumn('end_ts', 'bigint', (c) => c.notNull())
+          .addPrimaryKeyConstraint('event_features_pk', ['feature', 'begin_ts', 'event_id'])
+          .execute()
+        // A user's time-decayed taste per feature: weight as of last_at, raw selection and coupon counts.
+        await db.schema.createTable('user_features')
+          .addColumn('user_id', 'bigint', (c) => c.notNull())
+          .addColumn('feature', 'text', (c) => c.notNull())
+          .addColumn('weight', 'double precision', (c) => c.notNull())
+          .addColumn('last_at', 'bigint', (c) => c.notNull())
+          .addColumn('bets', 'integer', (c) => c.notNull())
+          .addColumn('coupons', 'integer', (c) => c.notNull())
+          .addPrimaryKeyConstraint('user_features_pk', ['user_id', 'feature'])
+          .execute()
+        // Events on one coupon together, both ways round.
+        await db.schema.createTable('event_pairs')
+          .addColumn('event_id', 'bigint', (c) => c.notNull())
+          .addColumn('other_id', 'bigint', (c) => c.notNull())
+          .addColumn('together', 'integer', (c) => c.notNull())
+          .addPrimaryKeyConstraint('event_pairs_pk', ['event_id', 'other_id'])
+          .execute()
+        // Leagues on one coupon together (a league with itself too), both ways round: outlives the events.
+        await db.schema.createTable('league_pairs')
+          .addColumn('league', 'text', (c) => c.notNull())
+          .addColumn('other', 'text', (c) => c.notNull())
+          .addColumn('together', 'integer', (c) => c.notNull())
+          .addPrimaryKeyConstraint('league_pairs_pk', ['league', 'other'])
+          .execute()
+        // An event's time-decayed bet volume, as of trend_at.
+        await db.schema.alterTable('events').addColumn('trend', 'double precision', (c) => c.notNull().defaultTo(0)).execute()
+        await db.schema.alterTable('events').addColumn('trend_at', 'bigint', (c) => c.notNull().defaultTo(0)).execute()
+        await sql`insert into meta (key, value) select 'recommender_state_stale', case when exists (select 1 from events) then 1 else 0 end`.execute(db)
+      },
+      async down (db: Kysely<any>) {
+        for (const table of ['league_pairs', 'event_pairs', 'user_features', 'event_features']) await db.schema.dropTable(table).execute()
+        await db.schema.alterTable('events').dropColumn('trend_at').execute()
+        await db.schema.alterTable('events').dropColumn('trend').execute()
+        await sql`delete from meta where key = 'recommender_state_stale'`.execute(db)
+      }
     }
   }
 }

@@ -30,6 +30,9 @@ export interface EventsTable {
   participants_id: number
   /** Selections on this event across all coupons: the recommender's popularity, kept on write. */
   bet_count: Generated<number>
+  /** Time-decayed selections on this event, as of trend_at (the trending algorithm). */
+  trend: Generated<number>
+  trend_at: Generated<number>
 }
 
 export interface CouponsTable {
@@ -55,6 +58,37 @@ export interface UserSportStatsTable {
   last_bet_at: number
 }
 
+/** Open events by feature (sport, league, participant key), soonest first. */
+export interface EventFeaturesTable {
+  feature: string
+  begin_ts: number
+  event_id: number
+  end_ts: number
+}
+
+/** A user's time-decayed taste per feature; the `all` row counts every coupon. */
+export interface UserFeaturesTable {
+  user_id: number
+  feature: string
+  /** Decayed selections, as of last_at. */
+  weight: number
+  last_at: number
+  bets: number
+  coupons: number
+}
+
+export interface EventPairsTable {
+  event_id: number
+  other_id: number
+  together: number
+}
+
+export interface LeaguePairsTable {
+  league: string
+  other: string
+  together: number
+}
+
 export interface MetaTable {
   key: string
   value: number
@@ -67,5 +101,9 @@ export interface Tables {
   coupons: CouponsTable
   selections: SelectionsTable
   user_sport_stats: UserSportStatsTable
+  event_features: EventFeaturesTable
+  user_features: UserFeaturesTable
+  event_pairs: EventPairsTable
+  league_pairs: LeaguePairsTable
   meta: MetaTable
 }

@@ -39,3 +39,37 @@ export function notInIdsArg (db: Kysely<Tables>, column: string, ids: unknown): 
     ? sql<boolean>`${sql.ref(column)} <> all(${ids}::bigint[])`
     : sql<boolean>`${sql.ref(column)} not in (select value from json_each(${ids}))`
 }
+
+/** The form a list of texts takes as a prepared query's argument: JSON text on SQLite, an array on PostgreSQL. */
+export function textsArg (db: Kysely<Tables>, texts: readonly string[]): unknown {
+  return isPostgres(db) ? texts : JSON.stringify(texts)
+}
+
+/** `<column> in <texts>` where `texts` is a prepared query's placeholder for a textsArg() value. */
+export function inTextsArg (db: Kysely<Tables>, column: string, texts: unknown): RawBuilder<boolean> {
+  return isPostgres(db)
+    ? sql<boolean>`${sql.ref(column)} = any(${texts}::text[])`
+    : sql<boolean>`${sql.ref(column)} in (select value from json_each(${texts}))`
+}
+
+/** The larger of two values: `greatest` on PostgreSQL, the two-argument `max` on SQLite. */
+export function greatest (db: Kysely<Tables>, a: RawBuilder<unknown>, b: RawBuilder<unknown>): RawBuilder<number> {
+  return isPostgres(db) ? sql<number>`greatest(${a}, ${b})` : sql<number>`max(${a}, ${b})`
+}
+
+/** `<column> in <ids>` where `ids` is a prepared query's placeholder for an idsArg() value. */
+export function inIdsArg (db: Kysely<Tables>, column: string, ids: unknown): RawBuilder<boolean> {
+  return isPostgres(db)
+    ? sql<boolean>`${sql.ref(column)} = any(${ids}::bigint[])`
+    : sql<boolean>`${sql.ref(column)} in (select value from json_each(${ids}))`
+}
+
+/**
+ * 0.5 ^ (elapsed / halfLife): how much a decayed sum keeps after `elapsed`. The exponent is capped at
+ * 1000 half-lives (a factor of 1e-301, nothing in practice) because PostgreSQL's power() raises an
+ * underflow error where SQLite and JavaScript return 0.
+ */
+export function decayFactorSql (db: Kysely<Tables>, elapsed: RawBuilder<unknown>, halfLifeMicros: number): RawBuilder<number> {
+  const exponent = sql`cast(${elapsed} as double precision) / ${halfLifeMicros}`
+  return isPostgres(db) ? sql<number>`power(0.5, least(${exponent}, 1000))` : sql<number>`power(0.5, min(${exponent}, 1000))`
+}

@@ -79,6 +79,13 @@ export function couponRepository (db: Kysely<Tables>) {
       return rows.map((row) => toStored(row, selections.get(row.id) ?? []).coupon)
     },
 
+    /** Coupons by id after `afterId`, `limit` at a time: a walk over every coupon (state rebuilds). */
+    async page (afterId: number, limit: number): Promise<Coupon[]> {
+      const rows = await db.selectFrom('coupons').selectAll().where('id', '>', afterId).orderBy('id').limit(limit).execute()
+      const selections = await selectionsOf(rows.map((r) => r.id))
+      return rows.map((row) => toStored(row, selections.get(row.id) ?? []).coupon)
+    },
+
     async count (): Promise<number> {
       const row = await db.selectFrom('coupons').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
       return Number(row.n)

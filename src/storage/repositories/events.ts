@@ -1,9 +1,16 @@
 // All SQL about events and their participant lists.
 import { createHash } from 'node:crypto'
-import { sql, type Kysely } from 'kysely'
+import { sql, type Kysely, type RawBuilder } from 'kysely'
 import type { Event, NewEvent } from '../../domain/entities.ts'
 import type { Tables } from '../tables.ts'
-import { inIds, isPostgres, rowsOf } from './batch.ts'
+import { decayFactorSql, greatest, inIds, isPostgres, rowsOf, type Column } from './batch.ts'
+
+/** What stored coupons add to an event: selections, and their decayed sum as of `at`. */
+export interface EventBetDelta { eventId: number, bets: number, trend: number, at: number }
+
+const BET_COLUMNS: readonly Column[] = [
+  { name: 'id', pgType: 'bigint' }, { name: 'n', pgType: 'integer' }, { name: 'trend', pgType: 'double precision' }, { name: 'at', pgType: 'bigint' }
+]
 
 const EVENT_COLUMNS = [
   'events.id', 'events.begin_ts', 'events.end_ts', 'events.country', 'events.league', 'events.sport',
@@ -83,27 +90,40 @@ export function eventRepository (db: Kysely<Tables>) {
       return row === undefined ? undefined : toEvent(row)
     },
 
-    /** Sport of each of the given events that exists. */
-    async sports (ids: number[]): Promise<Map<number, string>> {
+    /** The stored ones among the given events, by id. */
+    async findMany (ids: readonly number[]): Promise<Map<number, Event>> {
       if (ids.length === 0) return new Map()
-      const rows = await db.selectFrom('events').select(['id', 'sport']).where(inIds(db, 'events.id', ids)).execute()
-      return new Map(rows.map((r) => [r.id, r.sport]))
+      const rows = await selectEvents().where(inIds(db, 'events.id', ids)).execute()
+      return new Map(rows.map((r) => [Number(r.id), toEvent(r)]))
     },
 
-    /** Adds to events' popularity, all events in one statement. */
-    async addBets (countsByEvent: Map<number, number>): Promise<void> {
-      if (countsByEvent.size === 0) return
-      const rows = [...countsByEvent].sort((a, b) => a[0] - b[0])
+    /**
+     * Adds to events' popularity, all events in one statement: the all-time count, and the time-decayed
+     * trend, brought to the later instant before adding (so arrival order does not matter).
+     */
+    async addBets (deltas: readonly EventBetDelta[], trendHalfLifeMicros: number): Promise<void> {
+      if (deltas.length === 0) return
+      const rows = [...deltas].sort((a, b) => a.eventId - b.eventId).map((d) => [d.eventId, d.bets, d.trend, d.at])
       // PostgreSQL locks the rows an UPDATE ... FROM touches in the join's order; taking the locks first in
       // id order means concurrent writers always queue in the same order and cannot deadlock. NO KEY
       // UPDATE is the mode the UPDATE itself takes: it does not wait for the key-share locks that other
       // transactions' new selections hold on these events (FOR UPDATE would, and deadlock with them).
       if (isPostgres(db)) {
-        await sql`select id from events where ${inIds(db, 'id', rows.map((r) => r[0]))} order by id for no key update`.execute(db)
+        await sql`select id from events where ${inIds(db, 'id', rows.map((r) => r[0] as number))} order by id for no key update`.execute(db)
       }
-      await sql`update events set bet_count = bet_count + r.n
-        from (${rowsOf(db, [{ name: 'id', pgType: 'bigint' }, { name: 'n', pgType: 'integer' }], rows)}) as r
+      const latest = greatest(db, sql`r.at`, sql`events.trend_at`)
+      const decay = (from: RawBuilder<unknown>) => decayFactorSql(db, sql`${latest} - ${from}`, trendHalfLifeMicros)
+      await sql`update events set bet_count = bet_count + r.n,
+          trend = events.trend * ${decay(sql`events.trend_at`)} + r.trend * ${decay(sql`r.at`)},
+          trend_at = ${latest}
+        from (${rowsOf(db, BET_COLUMNS, rows)}) as r
         where events.id = r.id`.execute(db)
+    },
+
+    /** Events by id after `afterId`, `limit` at a time (state rebuilds). */
+    async page (afterId: number, limit: number): Promise<Event[]> {
+      const rows = await selectEvents().where('events.id', '>', afterId).orderBy('events.id').limit(limit).execute()
+      return rows.map(toEvent)
     },
 
     async count (): Promise<number> {

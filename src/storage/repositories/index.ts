@@ -1,9 +1,12 @@
 // The repositories over one connection or transaction: the only code that writes SQL.
 import type { Kysely } from 'kysely'
 import type { Tables } from '../tables.ts'
+import { coBetRepository } from './co-bets.ts'
 import { couponRepository } from './coupons.ts'
 import { eventRepository } from './events.ts'
 import { recommendationRepository } from './recommendations.ts'
+import { tasteRepository } from './tastes.ts'
+import { trendRepository } from './trends.ts'
 import { userRepository } from './users.ts'
 
 export function repositories (db: Kysely<Tables>) {
@@ -11,7 +14,10 @@ export function repositories (db: Kysely<Tables>) {
     users: userRepository(db),
     events: eventRepository(db),
     coupons: couponRepository(db),
-    recommendations: recommendationRepository(db)
+    recommendations: recommendationRepository(db),
+    tastes: tasteRepository(db),
+    coBets: coBetRepository(db),
+    trends: trendRepository(db)
   }
 }
 

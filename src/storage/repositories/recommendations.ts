@@ -2,13 +2,21 @@
 // per-event popularity. Live queries use the state; `at` queries aggregate the raw coupons instead.
 import { sql, type Kysely } from 'kysely'
 import type { Event } from '../../domain/entities.ts'
-import type { SportStat } from '../../recommender/frequency.ts'
 import type { Tables } from '../tables.ts'
 import { idsArg, notInIdsArg, rowsOf, type Column } from './batch.ts'
 import { eventRepository, toEvent } from './events.ts'
 import { arg, prepared } from './prepared.ts'
 
 export interface UserSportBets { userId: number, sport: string, bets: number, lastBetAt: number }
+
+/** A user's selections on one sport. */
+export interface SportStat {
+  sport: string
+  /** Selections the user placed on events of this sport. */
+  bets: number
+  /** Time of the user's newest coupon with a selection in this sport (epoch µs). */
+  lastBetAt: number
+}
 
 const STAT_COLUMNS: readonly Column[] = [
   { name: 'user_id', pgType: 'bigint' },
@@ -103,15 +111,21 @@ export function recommendationRepository (db: Kysely<Tables>) {
       return rows.map(toEvent)
     },
 
-    /** Rebuilds the incremental state from coupons, selections and events (POST /recommendation/generate). */
-    async rebuildState (): Promise<void> {
-      await db.deleteFrom('user_sport_stats').execute()
-      await sql`insert into user_sport_stats (user_id, sport, bets, last_bet_at)
-        select c.user_id, e.sport, count(*), max(c.placed_at)
-        from coupons c join selections s on s.coupon_id = c.id join events e on e.id = s.event_id
-        group by c.user_id, e.sport`.execute(db)
-      await sql`update events set bet_count = coalesce((select count(*) from selections s where s.event_id = events.id), 0)`.execute(db)
+    /**
+     * Empties the state kept on write, before a rebuild replays every event and coupon through the write
+     * path's tally (POST /recommendation/generate); the longest event duration is recomputed here.
+     */
+    async clearState (): Promise<void> {
+      for (const table of ['user_sport_stats', 'user_features', 'event_features', 'event_pairs', 'league_pairs'] as const) await db.deleteFrom(table).execute()
+      await db.updateTable('events').set({ bet_count: 0, trend: 0, trend_at: 0 }).execute()
       await sql`update meta set value = coalesce((select max(end_ts - begin_ts) from events), 0) where key = 'max_event_duration'`.execute(db)
+      await sql`update meta set value = 0 where key = 'recommender_state_stale'`.execute(db)
+    },
+
+    /** True when the state must be rebuilt before it is used (a database upgraded from before it existed). */
+    async stateIsStale (): Promise<boolean> {
+      const row = await db.selectFrom('meta').select('value').where('key', '=', 'recommender_state_stale').executeTakeFirst()
+      return Number(row?.value ?? 0) === 1
     }
   }
 }

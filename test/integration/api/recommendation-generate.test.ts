@@ -69,7 +69,8 @@ describe.each(dialects)('recommendation state on %s', (dialect) => {
   let t: TestApi
   let c: Client
   beforeAll(async () => {
-    t = await createTestApi(dialect)
+    // The model below is the frequency rule (the reference's behaviour), so it is the default here.
+    t = await createTestApi(dialect, { RECOMMENDER_ALGORITHM: 'frequency' })
     c = client(t.api)
   })
   afterAll(async () => { await t.close() })

@@ -67,7 +67,8 @@ describe.each(dialects)('recommendations on %s', (dialect) => {
   let t: TestApi
   let c: Client
   beforeAll(async () => {
-    t = await createTestApi(dialect)
+    // These are the frequency rule's tests (the reference's behaviour), so it is the default here.
+    t = await createTestApi(dialect, { RECOMMENDER_ALGORITHM: 'frequency' })
     c = client(t.api)
   })
   afterAll(async () => { await t.close() })
@@ -87,7 +88,9 @@ describe.each(dialects)('recommendations on %s', (dialect) => {
       const body = await w.recommendation(user)
       expect(body).toHaveLength(1)
       expect(body[0]).toMatchObject({ user_id: user, algorithm: 'frequency', id: expect.any(Number) })
-      expect(body[0].events).toEqual([(await c.get(`/events/${a}`)).body])
+      // Each event is the stored event plus why it was chosen (an added field).
+      expect(body[0].events.map(({ reason: _reason, ...event }: { reason: unknown }) => event)).toEqual([(await c.get(`/events/${a}`)).body])
+      expect(body[0].events[0].reason).toEqual({ code: 'popular', text: 'Among the most bet-on open events' })
       if (mode.name === 'at') expect(body[0].generated_at).toBe(new Date(base).toISOString().replace('Z', '000Z'))
       else expect(Math.abs(Date.parse(body[0].generated_at) - Date.now())).toBeLessThan(60_000)
     })

@@ -1,7 +1,9 @@
 // The frequency algorithm's pure rules (src/recommender/frequency.ts), one test per rule, no I/O.
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { rankSports, SlotFiller, type Candidate, type SportStat } from '../../../src/recommender/frequency.ts'
+import { rankSports } from '../../../src/recommender/algorithms/frequency.ts'
+import { SlotFiller, type Candidate } from '../../../src/recommender/slots.ts'
+import type { SportStat } from '../../../src/storage/repositories/recommendations.ts'
 
 const stat = (sport: string, bets: number, lastBetAt: number): SportStat => ({ sport, bets, lastBetAt })
 const event = (id: number, end = 1_000): Candidate => ({ id, end_timestamp: end })

@@ -1,0 +1,138 @@
+// What one recommendation request reads, each piece fetched at most once and only when an algorithm asks
+// for it: the I/O half of the recommender (the algorithms are pure functions of these pieces).
+//
+// Live requests read the state kept on write; `?at=` requests rebuild the user's part from their raw
+// coupons placed by then (through the same tally the write path uses, so both agree), and the trending
+// list from the raw selections of a recent window. League co-bet figures are the stored totals in both.
+import type { Config } from '../config/config.ts'
+import type { Repositories } from '../storage/repositories/index.ts'
+import { eventTitle, kindOf } from './features.ts'
+import type { ShortCache } from './cache.ts'
+import type { TasteCandidate } from './algorithms/affinity.ts'
+import { relatedLeagues, type LeagueCandidate, type PartnerEvidence } from './algorithms/co-bet.ts'
+import { rankTrends, trendsAt, trendsFromBets, type Trend } from './algorithms/trending.ts'
+import { profileFromRows, sharesAt, topFeatures, type Profile } from './profile.ts'
+import { StateTally } from './state.ts'
+
+/** How many of a taste's features look for open events, and how many events each brings. */
+export const CANDIDATE_LIMITS = { leagues: 6, teams: 10, relatedLeagues: 6, perFeature: 30, openBets: 3, partnersPerBet: 20 } as const
+
+/** How far back the `?at=` trending list reads: beyond seven half-lives a bet weighs under 1%. */
+const TREND_WINDOW_HALF_LIVES = 7
+
+export interface Taste {
+  shares: ReadonlyMap<string, number>
+  profile: Profile
+  totalCoupons: number
+}
+
+function once<T> (load: () => Promise<T>): () => Promise<T> {
+  let value: Promise<T> | undefined
+  return () => (value ??= load())
+}
+
+export class RequestInputs {
+  readonly taste: () => Promise<Taste>
+  readonly excluded: () => Promise<ReadonlySet<number>>
+  readonly notBefore: () => Promise<number>
+  readonly trends: () => Promise<Trend[]>
+  readonly related: () => Promise<Map<string, number>>
+  readonly partners: () => Promise<PartnerEvidence[]>
+
+  constructor (
+    readonly repos: Repositories,
+    private readonly settings: Config['recommender'],
+    trendCache: ShortCache<Trend[]>,
+    readonly userId: number | undefined,
+    readonly now: number,
+    readonly at: number | undefined
+  ) {
+    this.taste = once(() => this.loadTaste())
+    this.excluded = once(async () => userId === undefined ? new Set<number>() : repos.recommendations.betEventIds(userId, at))
+    // An event open at `now` began at most the longest event's duration earlier.
+    this.notBefore = once(async () => now - await repos.recommendations.maxEventDuration())
+    this.trends = () => trendCache.get(at === undefined ? 'live' : `at:${at}`, () => this.loadTrends())
+    this.related = once(() => this.loadRelated())
+    this.partners = once(() => this.loadPartners())
+  }
+
+  /** Open events having any of `features` (league and team keys), with which of them each has. */
+  async candidates (features: readonly string[]): Promise<TasteCandidate[]> {
+    const matches = await this.repos.tastes.openEventsByFeature(features, this.now, await this.notBefore(), CANDIDATE_LIMITS.perFeature)
+    const byEvent = new Map<number, { begin: number, features: string[] }>()
+    for (const m of matches) {
+      const entry = byEvent.get(m.eventId)
+      if (entry === undefined) byEvent.set(m.eventId, { begin: m.begin, features: [m.feature] })
+      else entry.features.push(m.feature)
+    }
+    return [...byEvent].map(([eventId, e]) => ({ eventId, begin: e.begin, features: e.features }))
+  }
+
+  /** The league and team keys a taste looks for open events with. */
+  async tasteFeatures (): Promise<string[]> {
+    const { shares } = await this.taste()
+    return [...topFeatures(shares, 'league', CANDIDATE_LIMITS.leagues), ...topFeatures(shares, 'team', CANDIDATE_LIMITS.teams)]
+  }
+
+  /** The related leagues' open events, for co-bet. */
+  leagueCandidates (candidates: readonly TasteCandidate[]): LeagueCandidate[] {
+    return candidates.flatMap((c) => c.features.filter((f) => kindOf(f) === 'league').map((league) => ({ eventId: c.eventId, begin: c.begin, league })))
+  }
+
+  async relatedLeagueKeys (): Promise<string[]> {
+    return [...await this.related()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, CANDIDATE_LIMITS.relatedLeagues).map(([key]) => key)
+  }
+
+  private async loadTaste (): Promise<Taste> {
+    const { repos, settings, userId, now, at } = this
+    if (userId === undefined) return { shares: new Map(), profile: { all: undefined, features: new Map() }, totalCoupons: 0 }
+    let profile: Profile
+    if (at === undefined) profile = profileFromRows(await repos.tastes.userFeatures(userId))
+    else {
+      // The user's coupons placed by `at`, through the write path's own tally.
+      const tally = new StateTally(settings)
+      const rows = await repos.tastes.userSelections(userId, at)
+      let i = 0
+      while (i < rows.length) {
+        const first = rows[i] as (typeof rows)[number]
+        const selections: Array<{ event_id: number, odds: number }> = []
+        const facts = new Map<number, { sport: string, country: string, league: string, participants: string[] }>()
+        for (; i < rows.length && (rows[i] as typeof first).couponId === first.couponId; i++) {
+          const row = rows[i] as typeof first
+          selections.push({ event_id: row.eventId, odds: 0 })
+          facts.set(row.eventId, row)
+        }
+        tally.couponStored({ id: first.couponId, user_id: userId, stake: 0, timestamp: first.placedAt, selections }, facts)
+      }
+      profile = profileFromRows(tally.userFeatureRows())
+    }
+    return { shares: sharesAt(profile, now, settings.halfLifeMicros), profile, totalCoupons: profile.all?.coupons ?? 0 }
+  }
+
+  private async loadTrends (): Promise<Trend[]> {
+    const { repos, settings, now, at } = this
+    if (at === undefined) return rankTrends(trendsAt(await repos.trends.openTrends(now, await this.notBefore()), now, settings.trendHalfLifeMicros))
+    const bets = await repos.trends.recentBets(at - TREND_WINDOW_HALF_LIVES * settings.trendHalfLifeMicros, at)
+    return rankTrends(trendsFromBets(bets, now, settings.trendHalfLifeMicros))
+  }
+
+  private async loadRelated (): Promise<Map<string, number>> {
+    const { shares } = await this.taste()
+    const leagues = new Map(topFeatures(shares, 'league', CANDIDATE_LIMITS.leagues).map((key) => [key, shares.get(key) ?? 0]))
+    return relatedLeagues(leagues, await this.repos.coBets.leaguePartners([...leagues.keys()]))
+  }
+
+  private async loadPartners (): Promise<PartnerEvidence[]> {
+    const { repos, userId, now, at } = this
+    if (userId === undefined) return []
+    const open = await repos.tastes.openBets(userId, now, CANDIDATE_LIMITS.openBets, at)
+    const skip = [...await this.excluded()]
+    const evidence: PartnerEvidence[] = []
+    for (const bet of open) {
+      for (const p of await repos.coBets.partners([bet.eventId], now, CANDIDATE_LIMITS.partnersPerBet, skip, at)) {
+        evidence.push({ eventId: p.eventId, begin: p.begin, together: p.together, withTitle: eventTitle(bet) })
+      }
+    }
+    return evidence
+  }
+}

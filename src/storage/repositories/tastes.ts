@@ -1,0 +1,103 @@
+// All SQL about tastes: events by feature (the candidates of a taste) and each user's time-decayed weight
+// per feature. Decay is applied in the upsert itself, so concurrent writers need no read-modify-write.
+import { sql, type Kysely } from 'kysely'
+import type { Tables } from '../tables.ts'
+import { decayFactorSql, greatest, inTextsArg, rowsOf, textsArg, type Column } from './batch.ts'
+import { arg, prepared } from './prepared.ts'
+
+export interface EventFeatureRow { feature: string, eventId: number, begin: number, end: number }
+/** What stored coupons add to a user's feature: `weight` as of `at`. */
+export interface UserFeatureDelta { userId: number, feature: string, weight: number, at: number, bets: number, coupons: number }
+export interface UserFeatureRow { feature: string, weight: number, at: number, bets: number, coupons: number }
+/** A user's selection as the `?at=` path reads it: the coupon's time and the event's facts. */
+export interface UserSelectionRow { couponId: number, placedAt: number, eventId: number, sport: string, country: string, league: string, participants: string[] }
+export interface FeatureMatch { feature: string, eventId: number, begin: number }
+
+const FEATURE_COLUMNS: readonly Column[] = [
+  { name: 'feature', pgType: 'text' }, { name: 'begin_ts', pgType: 'bigint' }, { name: 'event_id', pgType: 'bigint' }, { name: 'end_ts', pgType: 'bigint' }
+]
+const USER_COLUMNS: readonly Column[] = [
+  { name: 'user_id', pgType: 'bigint' }, { name: 'feature', pgType: 'text' }, { name: 'weight', pgType: 'double precision' },
+  { name: 'last_at', pgType: 'bigint' }, { name: 'bets', pgType: 'integer' }, { name: 'coupons', pgType: 'integer' }
+]
+
+const liveUserFeatures = prepared((db) => db.selectFrom('user_features').select(['feature', 'weight', 'last_at', 'bets', 'coupons'])
+  .where('user_id', '=', arg<number>(0)))
+// Per feature, its soonest open events: a window function keeps each feature's list short, so one
+// statement serves every feature of a profile.
+const openByFeatures = prepared((db) => db.selectFrom((eb) => eb.selectFrom('event_features')
+  .select(['feature', 'event_id', 'begin_ts', sql<number>`row_number() over (partition by feature order by begin_ts, event_id)`.as('rank')])
+  .where(inTextsArg(db, 'feature', arg(0))).where('begin_ts', '>=', arg<number>(1)).where('end_ts', '>', arg<number>(2))
+  .as('f'))
+  .select(['f.feature', 'f.event_id', 'f.begin_ts']).where('f.rank', '<=', arg<number>(3)))
+
+export function tasteRepository (db: Kysely<Tables>) {
+  return {
+    async addEventFeatures (rows: EventFeatureRow[]): Promise<void> {
+      if (rows.length === 0) return
+      await sql`insert into event_features (feature, begin_ts, event_id, end_ts)
+        ${rowsOf(db, FEATURE_COLUMNS, rows.map((r) => [r.feature, r.begin, r.eventId, r.end]))}
+        on conflict do nothing`.execute(db)
+    },
+
+    /**
+     * Adds decayed weights and counts to users' features in one statement. Both sums are brought to the
+     * later instant before adding, so the order coupons arrive in does not matter. Rows go in key order:
+     * concurrent transactions then lock them in the same order and cannot deadlock on PostgreSQL.
+     */
+    async addUserFeatures (deltas: UserFeatureDelta[], halfLifeMicros: number): Promise<void> {
+      if (deltas.length === 0) return
+      const ordered = [...deltas].sort((a, b) => a.userId - b.userId || (a.feature < b.feature ? -1 : a.feature > b.feature ? 1 : 0))
+      const latest = greatest(db, sql`excluded.last_at`, sql`user_features.last_at`)
+      const decay = (from: string) => decayFactorSql(db, sql`${latest} - ${sql.raw(from)}`, halfLifeMicros)
+      await sql`insert into user_features (user_id, feature, weight, last_at, bets, coupons)
+        ${rowsOf(db, USER_COLUMNS, ordered.map((d) => [d.userId, d.feature, d.weight, d.at, d.bets, d.coupons]))}
+        on conflict (user_id, feature) do update set
+          weight = user_features.weight * ${decay('user_features.last_at')} + excluded.weight * ${decay('excluded.last_at')},
+          last_at = ${latest},
+          bets = user_features.bets + excluded.bets,
+          coupons = user_features.coupons + excluded.coupons`.execute(db)
+    },
+
+    async userFeatures (userId: number): Promise<UserFeatureRow[]> {
+      const { rows } = await liveUserFeatures(db, userId)
+      return rows.map((r) => ({ feature: r.feature, weight: Number(r.weight), at: Number(r.last_at), bets: Number(r.bets), coupons: Number(r.coupons) }))
+    },
+
+    /** The user's selections placed at or before `at`, with their events' facts (the `?at=` profile). */
+    async userSelections (userId: number, at: number): Promise<UserSelectionRow[]> {
+      const rows = await db.selectFrom('coupons')
+        .innerJoin('selections', 'selections.coupon_id', 'coupons.id')
+        .innerJoin('events', 'events.id', 'selections.event_id')
+        .innerJoin('participants', 'participants.id', 'events.participants_id')
+        .select(['coupons.id', 'coupons.placed_at', 'selections.event_id', 'events.sport', 'events.country', 'events.league', 'participants.names'])
+        .where('coupons.user_id', '=', userId).where('coupons.placed_at', '<=', at)
+        .orderBy('coupons.placed_at').orderBy('coupons.id').orderBy('selections.position')
+        .execute()
+      return rows.map((r) => ({
+        couponId: Number(r.id), placedAt: Number(r.placed_at), eventId: Number(r.event_id), sport: r.sport, country: r.country, league: r.league, participants: JSON.parse(r.names) as string[]
+      }))
+    },
+
+    /** Up to `perFeature` open events of each feature (begun at or after `notBefore`, ending after `now`), soonest first. */
+    async openEventsByFeature (features: readonly string[], now: number, notBefore: number, perFeature: number): Promise<FeatureMatch[]> {
+      if (features.length === 0) return []
+      const { rows } = await openByFeatures(db, textsArg(db, features), notBefore, now, perFeature)
+      return rows.map((r) => ({ feature: r.feature, eventId: Number(r.event_id), begin: Number(r.begin_ts) }))
+    },
+
+    /** The user's most recently bet events still open at `now` (coupons placed by `at`, when given). */
+    async openBets (userId: number, now: number, limit: number, at?: number): Promise<Array<{ eventId: number, begin: number, participants: string[] }>> {
+      let query = db.selectFrom('coupons')
+        .innerJoin('selections', 'selections.coupon_id', 'coupons.id')
+        .innerJoin('events', 'events.id', 'selections.event_id')
+        .innerJoin('participants', 'participants.id', 'events.participants_id')
+        .select(['selections.event_id', 'events.begin_ts', 'participants.names', (eb) => eb.fn.max('coupons.placed_at').as('placed')])
+        .where('coupons.user_id', '=', userId).where('events.end_ts', '>', now)
+      if (at !== undefined) query = query.where('coupons.placed_at', '<=', at)
+      const rows = await query.groupBy(['selections.event_id', 'events.begin_ts', 'participants.names'])
+        .orderBy('placed', 'desc').orderBy('selections.event_id').limit(limit).execute()
+      return rows.map((r) => ({ eventId: Number(r.event_id), begin: Number(r.begin_ts), participants: JSON.parse(r.names) as string[] }))
+    }
+  }
+}

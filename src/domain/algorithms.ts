@@ -4,7 +4,7 @@
 export const ALGORITHM_NAMES = ['frequency', 'affinity', 'trending', 'co-bet', 'hybrid'] as const
 export type AlgorithmName = typeof ALGORITHM_NAMES[number]
 
-export const DEFAULT_ALGORITHM: AlgorithmName = 'hybrid'
+export const DEFAULT_ALGORITHM: AlgorithmName = 'affinity'
 
 export function isAlgorithmName (name: string): name is AlgorithmName {
   return (ALGORITHM_NAMES as readonly string[]).includes(name)

@@ -3,13 +3,16 @@
 //
 // Live requests read the state kept on write; `?at=` requests rebuild the user's part from their raw
 // coupons placed by then (through the same tally the write path uses, so both agree), and the trending
-// list from the raw selections of a recent window. League co-bet figures are the stored totals in both.
+// list from the raw selections of a recent window. League co-bet figures and bettors' lead times are
+// platform-wide statistics: both paths read the stored totals.
 import type { Config } from '../config/config.ts'
 import type { Repositories } from '../storage/repositories/index.ts'
+import type { UserSelectionRow } from '../storage/repositories/tastes.ts'
 import { eventTitle, kindOf } from './features.ts'
 import type { ShortCache } from './cache.ts'
 import type { TasteCandidate } from './algorithms/affinity.ts'
 import { relatedLeagues, type LeagueCandidate, type PartnerEvidence } from './algorithms/co-bet.ts'
+import { timingWeight, type LeadTimes } from './algorithms/timing.ts'
 import { rankTrends, trendsAt, trendsFromBets, type Trend } from './algorithms/trending.ts'
 import { profileFromRows, sharesAt, topFeatures, type Profile } from './profile.ts'
 import { StateTally } from './state.ts'
@@ -38,11 +41,13 @@ export class RequestInputs {
   readonly trends: () => Promise<Trend[]>
   readonly related: () => Promise<Map<string, number>>
   readonly partners: () => Promise<PartnerEvidence[]>
+  /** The timing weight of an event by its kick-off, from the platform's lead times (timing.ts). */
+  readonly timing: () => Promise<(begin: number) => number>
 
   constructor (
     readonly repos: Repositories,
     private readonly settings: Config['recommender'],
-    trendCache: ShortCache<Trend[]>,
+    caches: { trends: ShortCache<Trend[]>, leadTimes: ShortCache<LeadTimes[]> },
     readonly userId: number | undefined,
     readonly now: number,
     readonly at: number | undefined
@@ -51,7 +56,8 @@ export class RequestInputs {
     this.excluded = once(async () => userId === undefined ? new Set<number>() : repos.recommendations.betEventIds(userId, at))
     // An event open at `now` began at most the longest event's duration earlier.
     this.notBefore = once(async () => now - await repos.recommendations.maxEventDuration())
-    this.trends = () => trendCache.get(at === undefined ? 'live' : `at:${at}`, () => this.loadTrends())
+    this.trends = () => caches.trends.get(at === undefined ? 'live' : `at:${at}`, () => this.loadTrends())
+    this.timing = once(async () => timingWeight(await caches.leadTimes.get('all', () => repos.trends.leadTimes()), now))
     this.related = once(() => this.loadRelated())
     this.partners = once(() => this.loadPartners())
   }
@@ -96,7 +102,7 @@ export class RequestInputs {
       while (i < rows.length) {
         const first = rows[i] as (typeof rows)[number]
         const selections: Array<{ event_id: number, odds: number }> = []
-        const facts = new Map<number, { sport: string, country: string, league: string, participants: string[] }>()
+        const facts = new Map<number, UserSelectionRow>()
         for (; i < rows.length && (rows[i] as typeof first).couponId === first.couponId; i++) {
           const row = rows[i] as typeof first
           selections.push({ event_id: row.eventId, odds: 0 })

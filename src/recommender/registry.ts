@@ -16,10 +16,15 @@ import { SlotFiller } from './slots.ts'
 /** An event in preference order: its id (the service fetches it) or, when the algorithm read it, itself. */
 export interface Ranked { eventId: number, event?: Event, reason: ReasonDraft }
 
+export type FillSource = 'sports' | 'trending' | 'popular'
+
 export interface Algorithm {
   description: string
-  /** Whether empty slots take the trending list before the most-bet-on open events (frequency: no, as the rule says). */
-  fillFromTrending: boolean
+  /**
+   * Where empty slots are filled from, in order: the user's most bet sports soonest first (the frequency
+   * rule), the trending list, the most-bet-on open events. Frequency itself only takes the last, as its rule says.
+   */
+  fill: readonly FillSource[]
   /** Events in preference order; may hold excluded ones (the service leaves them out). */
   rank (inputs: RequestInputs, limit: number): Promise<Ranked[]>
 }
@@ -31,7 +36,7 @@ function sorted (scored: Scored[], begins: ReadonlyMap<number, number>): Ranked[
 async function affinityScores (inputs: RequestInputs, features: readonly string[]) {
   const taste = await inputs.taste()
   const candidates = await inputs.candidates(features)
-  const scored = scoreAffinity({ candidates, shares: taste.shares, counts: taste.profile.features, totalCoupons: taste.totalCoupons, now: inputs.now })
+  const scored = scoreAffinity({ candidates, shares: taste.shares, counts: taste.profile.features, totalCoupons: taste.totalCoupons, timing: await inputs.timing() })
   return { scored, candidates }
 }
 
@@ -41,7 +46,7 @@ async function coBetScores (inputs: RequestInputs, candidates: Awaited<ReturnTyp
     leagueCandidates: inputs.leagueCandidates(candidates),
     related: await inputs.related(),
     leagueLabel: undefined,
-    reference: inputs.now
+    timing: await inputs.timing()
   })
 }
 
@@ -54,7 +59,7 @@ function beginsOf (...lists: Array<ReadonlyArray<{ eventId: number, begin: numbe
 export const algorithms: Record<AlgorithmName, Algorithm> = {
   frequency: {
     description: "The reference's rule, made deterministic: open events of your most bet sport, soonest first, then your next sports, then the most bet-on open events.",
-    fillFromTrending: false,
+    fill: ['popular'],
     async rank (inputs, limit) {
       const { repos, userId, now, at } = inputs
       const stats = userId === undefined ? [] : await repos.recommendations.sportStats(userId, at)
@@ -73,7 +78,7 @@ export const algorithms: Record<AlgorithmName, Algorithm> = {
     }
   },
   affinity: {
-    fillFromTrending: true,
+    fill: ['sports', 'trending', 'popular'],
     description: 'Your own taste: open events sharing participants, league (by sport, country and name) and sport with your coupons, recent ones weighing more; sooner events first among equals.',
     async rank (inputs) {
       const { scored, candidates } = await affinityScores(inputs, await inputs.tasteFeatures())
@@ -81,14 +86,14 @@ export const algorithms: Record<AlgorithmName, Algorithm> = {
     }
   },
   trending: {
-    fillFromTrending: true,
+    fill: ['trending', 'popular'],
     description: 'What bettors back right now: open events by time-decayed bet volume. Needs no history, so it also serves new users.',
     async rank (inputs) {
       return scoreTrending(await inputs.trends()).map(({ eventId, reason }) => ({ eventId, reason }))
     }
   },
   'co-bet': {
-    fillFromTrending: true,
+    fill: ['sports', 'trending', 'popular'],
     description: 'Bet together: open events other bettors put on the same coupon as your open bets, and events of the leagues most often bet together with yours.',
     async rank (inputs) {
       const candidates = await inputs.candidates(await inputs.relatedLeagueKeys())
@@ -97,7 +102,7 @@ export const algorithms: Record<AlgorithmName, Algorithm> = {
     }
   },
   hybrid: {
-    fillFromTrending: true,
+    fill: ['sports', 'trending', 'popular'],
     description: 'The blend: your taste (affinity) first, refined by what is bet together (co-bet) and what bettors back right now (trending).',
     async rank (inputs) {
       const features = [...new Set([...await inputs.tasteFeatures(), ...await inputs.relatedLeagueKeys()])]

@@ -10,11 +10,13 @@ import { eventNotFound, eventsMissing, userNotFound } from '../domain/errors.ts'
 import type { Database } from '../storage/database.ts'
 import { repositories, type Repositories } from '../storage/repositories/index.ts'
 import { scoreAffinity } from './algorithms/affinity.ts'
+import { soonness } from './algorithms/scored.ts'
 import { relatedLeagues, scoreCoBet, type PartnerEvidence } from './algorithms/co-bet.ts'
+import type { LeadTimes } from './algorithms/timing.ts'
 import type { Trend } from './algorithms/trending.ts'
 import { ShortCache } from './cache.ts'
 import { eventTitle, leagueKey } from './features.ts'
-import { algorithms, type Ranked } from './registry.ts'
+import { algorithms, type FillSource, type Ranked } from './registry.ts'
 import { CANDIDATE_LIMITS, RequestInputs } from './inputs.ts'
 import { explain, type Reason, type ReasonDraft } from './reasons.ts'
 import { SlotFiller } from './slots.ts'
@@ -41,15 +43,15 @@ const REBUILD_PAGE = 2000
 
 export function recommendationService (database: Database, settings: Config['recommender']) {
   const repos = repositories(database.db)
-  const trendCache = new ShortCache<Trend[]>(settings.cacheMs)
+  const caches = { trends: new ShortCache<Trend[]>(settings.cacheMs), leadTimes: new ShortCache<LeadTimes[]>(settings.cacheMs) }
 
   /** The one exit of every recommendation path: chosen events with their reasons in words. */
   function finish (chosen: ReadonlyArray<{ event: Event, reason: ReasonDraft }>): RecommendedEvent[] {
     return chosen.map(({ event, reason }) => ({ ...event, reason: explain(reason, event) }))
   }
 
-  /** Fills the slots from the ranking, then (but for frequency) the trending list, then the most-bet-on open events. */
-  async function fillSlots (inputs: RequestInputs, ranked: readonly Ranked[], limit: number, fillFromTrending: boolean) {
+  /** Fills the slots from the ranking, then from the algorithm's fill sources in order. */
+  async function fillSlots (inputs: RequestInputs, ranked: readonly Ranked[], limit: number, fill: readonly FillSource[]) {
     const slots = new SlotFiller<Event>(limit, await inputs.excluded(), inputs.now)
     const reasons = new Map<number, ReasonDraft>()
     const offer = async (list: readonly Ranked[]) => {
@@ -73,10 +75,14 @@ export function recommendationService (database: Database, settings: Config['rec
       slots.offer(events)
     }
     await offer(ranked)
-    if (!slots.full && fillFromTrending) await offer((await inputs.trends()).map((t) => ({ eventId: t.eventId, reason: { code: 'trending' } })))
-    if (!slots.full) {
-      const popular = await repos.recommendations.popularOpenEvents(inputs.now, slots.remaining, inputs.at, slots.skipped)
-      await offer(popular.map((event) => ({ eventId: event.id, event, reason: { code: 'popular' } })))
+    for (const source of fill) {
+      if (slots.full) break
+      if (source === 'sports') await offer(await algorithms.frequency.rank(inputs, limit + slots.chosen.length))
+      else if (source === 'trending') await offer((await inputs.trends()).map((t) => ({ eventId: t.eventId, reason: { code: 'trending' } })))
+      else {
+        const popular = await repos.recommendations.popularOpenEvents(inputs.now, slots.remaining, inputs.at, slots.skipped)
+        await offer(popular.map((event) => ({ eventId: event.id, event, reason: { code: 'popular' } })))
+      }
     }
     return slots.chosen.map((event) => ({ event, reason: reasons.get(event.id) as ReasonDraft }))
   }
@@ -84,10 +90,10 @@ export function recommendationService (database: Database, settings: Config['rec
   async function recommend (userId: number, { limit, at, algorithm = settings.algorithm as AlgorithmName }: RecommendOptions): Promise<RecommendationResult> {
     if (!(await repos.users.exists(userId))) throw userNotFound()
     const now = at ?? Date.now() * 1000
-    const inputs = new RequestInputs(repos, settings, trendCache, userId, now, at)
+    const inputs = new RequestInputs(repos, settings, caches, userId, now, at)
     const chosen = algorithms[algorithm]
     const ranked = await chosen.rank(inputs, limit)
-    const events = finish(await fillSlots(inputs, ranked, limit, chosen.fillFromTrending))
+    const events = finish(await fillSlots(inputs, ranked, limit, chosen.fill))
     return { id: contentId(algorithm, userId, events), user_id: userId, algorithm, generated_at: now, events }
   }
 
@@ -108,7 +114,7 @@ export function recommendationService (database: Database, settings: Config['rec
 
   async function suggest (repos: Repositories, slipEvents: Event[], userId: number | undefined, limit: number) {
     const now = Date.now() * 1000
-    const inputs = new RequestInputs(repos, settings, trendCache, userId, now, undefined)
+    const inputs = new RequestInputs(repos, settings, caches, userId, now, undefined)
     const skip = [...slipEvents.map((e) => e.id), ...await inputs.excluded()]
     const withTitle = slipTitle(slipEvents)
     const partners: PartnerEvidence[] = (await repos.coBets.partners(slipEvents.map((e) => e.id), now, limit * 10, skip))
@@ -123,14 +129,15 @@ export function recommendationService (database: Database, settings: Config['rec
       leagueCandidates: inputs.leagueCandidates(candidates),
       related,
       leagueLabel: slipEvents.length === 1 ? `${first.league} (${first.country})` : undefined,
-      reference: Math.max(now, Math.min(...slipEvents.map((e) => e.begin_timestamp)))
+      // Accumulators are built from one round of fixtures: nearness to the slip's first kick-off counts.
+      timing: (begin) => soonness(begin, Math.max(now, Math.min(...slipEvents.map((e) => e.begin_timestamp))))
     })
     // The user's taste breaks ties between equally strong co-bet evidence.
     const tieBreak = new Map<number, number>()
     if (userId !== undefined) {
       const taste = await inputs.taste()
       const tasteCandidates = [...candidates, ...partners.map((p) => ({ eventId: p.eventId, begin: p.begin, features: [] }))]
-      for (const s of scoreAffinity({ candidates: tasteCandidates, shares: taste.shares, counts: taste.profile.features, totalCoupons: taste.totalCoupons, now })) tieBreak.set(s.eventId, s.score)
+      for (const s of scoreAffinity({ candidates: tasteCandidates, shares: taste.shares, counts: taste.profile.features, totalCoupons: taste.totalCoupons, timing: () => 1 })) tieBreak.set(s.eventId, s.score)
     }
     const begins = new Map([...candidates, ...partners].map((c) => [c.eventId, c.begin]))
     scored.sort((a, b) => b.score - a.score || (tieBreak.get(b.eventId) ?? 0) - (tieBreak.get(a.eventId) ?? 0) ||
@@ -173,7 +180,8 @@ export function recommendationService (database: Database, settings: Config['rec
         after = (coupons[coupons.length - 1] as { id: number }).id
       }
     })
-    trendCache.clear()
+    caches.trends.clear()
+    caches.leadTimes.clear()
     return repos.users.count()
   }
 

@@ -3,8 +3,8 @@
 // lock them in the same order and cannot deadlock on PostgreSQL.
 //
 // Per coupon: bets per event (all-time and time-decayed: trending), selections per user and sport
-// (frequency), decayed weight per user and feature (affinity), and the pairs of events and of leagues on
-// the same coupon (co-bet). Per event: its features, so a taste finds its open events.
+// (frequency), decayed weight per user and feature (affinity), how long before kick-off each selection
+// was placed (timing), and the pairs of events and of leagues on the same coupon (co-bet). Per event: its features, so a taste finds its open events.
 import type { Coupon, Event } from '../domain/entities.ts'
 import type { EventFeatureRow, UserFeatureDelta, UserFeatureRow } from '../storage/repositories/tastes.ts'
 import type { EventBetDelta } from '../storage/repositories/events.ts'
@@ -12,8 +12,12 @@ import type { Repositories } from '../storage/repositories/index.ts'
 import type { UserSportBets } from '../storage/repositories/recommendations.ts'
 import type { EventPairDelta, LeaguePairDelta } from '../storage/repositories/co-bets.ts'
 import { addDecayed } from './decay.ts'
+import { leadHours } from './algorithms/timing.ts'
 import { ALL_COUPONS, eventFeatures, leagueKey, type EventFacts } from './features.ts'
 import type { Config } from '../config/config.ts'
+
+/** What a coupon's tally needs of each of its events. */
+export type CouponEventFacts = EventFacts & { begin_timestamp: number }
 
 export class StateTally {
   private readonly events: EventFeatureRow[] = []
@@ -22,6 +26,7 @@ export class StateTally {
   private readonly byUserFeature = new Map<string, UserFeatureDelta>()
   private readonly eventPairs = new Map<string, EventPairDelta>()
   private readonly leaguePairs = new Map<string, LeaguePairDelta>()
+  private readonly leadTimes = new Map<number, number>()
 
   constructor (private readonly settings: Config['recommender']) {}
 
@@ -32,13 +37,15 @@ export class StateTally {
   }
 
   /** A coupon just stored; `facts` holds each of its events. */
-  couponStored (coupon: Coupon, facts: ReadonlyMap<number, EventFacts>): void {
+  couponStored (coupon: Coupon, facts: ReadonlyMap<number, CouponEventFacts>): void {
     const at = coupon.timestamp
     const inCoupon = new Set<string>()
     this.addUserFeature(coupon.user_id, ALL_COUPONS, at, coupon.selections.length, inCoupon)
     for (const { event_id: eventId } of coupon.selections) {
-      const event = facts.get(eventId) as EventFacts
+      const event = facts.get(eventId) as CouponEventFacts
       this.addEventBet(eventId, at)
+      const hours = leadHours(event.begin_timestamp, at)
+      this.leadTimes.set(hours, (this.leadTimes.get(hours) ?? 0) + 1)
       this.addUserSport(coupon.user_id, event.sport, at)
       for (const { key } of eventFeatures(event)) this.addUserFeature(coupon.user_id, key, at, 1, inCoupon)
     }
@@ -63,6 +70,7 @@ export class StateTally {
     await repos.events.addBets([...this.byEvent.values()], trendHalfLifeMicros)
     if (this.byUserSport.size > 0) await repos.recommendations.addUserSportBets([...this.byUserSport.values()])
     await repos.tastes.addUserFeatures([...this.byUserFeature.values()], halfLifeMicros)
+    await repos.trends.addLeadTimes([...this.leadTimes].map(([hours, bets]) => ({ hours, bets })))
     await repos.coBets.addEventPairs([...this.eventPairs.values()])
     await repos.coBets.addLeaguePairs([...this.leaguePairs.values()])
   }

@@ -152,13 +152,18 @@ function migrations (dialect: Dialect): Record<string, Migration> {
           .addColumn('together', 'integer', (c) => c.notNull())
           .addPrimaryKeyConstraint('league_pairs_pk', ['league', 'other'])
           .execute()
+        // How long before kick-off bets are placed: selections per whole hour of lead time.
+        await db.schema.createTable('lead_times')
+          .addColumn('hours', 'integer', (c) => c.primaryKey())
+          .addColumn('bets', 'integer', (c) => c.notNull())
+          .execute()
         // An event's time-decayed bet volume, as of trend_at.
         await db.schema.alterTable('events').addColumn('trend', 'double precision', (c) => c.notNull().defaultTo(0)).execute()
         await db.schema.alterTable('events').addColumn('trend_at', 'bigint', (c) => c.notNull().defaultTo(0)).execute()
         await sql`insert into meta (key, value) select 'recommender_state_stale', case when exists (select 1 from events) then 1 else 0 end`.execute(db)
       },
       async down (db: Kysely<any>) {
-        for (const table of ['league_pairs', 'event_pairs', 'user_features', 'event_features']) await db.schema.dropTable(table).execute()
+        for (const table of ['lead_times', 'league_pairs', 'event_pairs', 'user_features', 'event_features']) await db.schema.dropTable(table).execute()
         await db.schema.alterTable('events').dropColumn('trend_at').execute()
         await db.schema.alterTable('events').dropColumn('trend').execute()
         await sql`delete from meta where key = 'recommender_state_stale'`.execute(db)

@@ -77,6 +77,12 @@ export interface UserFeaturesTable {
   coupons: number
 }
 
+/** Selections per whole hour between a coupon and its event's kick-off. */
+export interface LeadTimesTable {
+  hours: number
+  bets: number
+}
+
 export interface EventPairsTable {
   event_id: number
   other_id: number
@@ -103,6 +109,7 @@ export interface Tables {
   user_sport_stats: UserSportStatsTable
   event_features: EventFeaturesTable
   user_features: UserFeaturesTable
+  lead_times: LeadTimesTable
   event_pairs: EventPairsTable
   league_pairs: LeaguePairsTable
   meta: MetaTable

@@ -1,9 +1,15 @@
-// Dummy datasets in the seed's file format: deterministic for a seed, streamed record by record so a million coupons fit.
+// Dummy datasets in the seed's file format: deterministic for a seed, streamed record by record so a million
+// coupons fit. The data has the structure of a real sportsbook's (dataset/world.ts, dataset/bettors.ts):
+// fixtures on each competition's calendar around `now`, and coupons placed over the four weeks before it
+// by bettors with home leagues, favourite teams, coupon styles and changing tastes.
 import { createWriteStream } from 'node:fs'
 import { mkdir, rename, rm } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
+import { drawBettor, teamKey, type Bettor, type Taste } from './dataset/bettors.ts'
+import { int, pick, stream, weighted, type Random } from './dataset/random.ts'
+import { buildWorld, DAY_MS, teamPopularity, type Fixture, type World } from './dataset/world.ts'
 
 export interface DummyUser {
   user_id: number
@@ -56,158 +62,29 @@ export interface DatasetCounts { users: number, events: number, coupons: number 
 
 const DEFAULTS = { users: 100, events: 100, coupons: 100, seed: 1, firstId: 100_000 }
 const MINUTE_MS = 60_000
-const HOUR_MS = 60 * MINUTE_MS
-const DAY_MS = 24 * HOUR_MS
 
-/** Share of events that have already ended at `now`; the others are open (in play or upcoming). */
-const ENDED_SHARE = 0.15
-/** Share of selections a user places on one of their preferred sports; the rest go to any event. */
-const PREFERRED_SHARE = 0.85
-const SELECTION_COUNT_WEIGHTS = [35, 25, 20, 12, 8] // 1 to 5 selections per coupon
-
-interface League { name: string, country: string, teams: string[] }
-interface Sport { name: string, weight: number, minutes: number, leagues: League[] }
-
-/** Sports, leagues and teams; `weight` is how common a sport is among events and users' tastes. */
-const SPORTS: Sport[] = [
-  {
-    name: 'Football',
-    weight: 30,
-    minutes: 110,
-    leagues: [
-      { name: 'Premier League', country: 'UK', teams: ['Arsenal', 'Liverpool', 'Manchester City', 'Manchester United', 'Chelsea', 'Tottenham', 'Newcastle', 'Aston Villa'] },
-      { name: 'La Liga', country: 'ES', teams: ['Real Madrid', 'Barcelona', 'Atletico Madrid', 'Sevilla', 'Valencia', 'Real Sociedad', 'Villarreal', 'Real Betis'] },
-      { name: 'Serie A', country: 'IT', teams: ['Juventus', 'Inter', 'AC Milan', 'Napoli', 'Roma', 'Lazio', 'Atalanta', 'Fiorentina'] },
-      { name: 'Bundesliga', country: 'DE', teams: ['Bayern Munich', 'Borussia Dortmund', 'RB Leipzig', 'Bayer Leverkusen', 'Eintracht Frankfurt', 'VfB Stuttgart'] },
-      { name: 'Super League', country: 'GR', teams: ['Olympiacos', 'Panathinaikos', 'AEK Athens', 'PAOK', 'Aris', 'Asteras Tripolis'] }
-    ]
-  },
-  {
-    name: 'Basketball',
-    weight: 15,
-    minutes: 150,
-    leagues: [
-      { name: 'NBA', country: 'US', teams: ['Los Angeles Lakers', 'Boston Celtics', 'Golden State Warriors', 'Chicago Bulls', 'New York Knicks', 'Miami Heat', 'Milwaukee Bucks', 'Denver Nuggets'] },
-      { name: 'Euroleague', country: 'GR', teams: ['Olympiacos', 'Panathinaikos', 'Real Madrid', 'Barcelona', 'Fenerbahce', 'Anadolu Efes', 'Maccabi Tel Aviv', 'Zalgiris'] },
-      { name: 'ACB', country: 'ES', teams: ['Real Madrid', 'Barcelona', 'Baskonia', 'Valencia Basket', 'Unicaja', 'Joventut'] }
-    ]
-  },
-  {
-    name: 'Tennis',
-    weight: 12,
-    minutes: 150,
-    leagues: [
-      { name: 'ATP', country: 'FR', teams: ['Novak Djokovic', 'Carlos Alcaraz', 'Jannik Sinner', 'Daniil Medvedev', 'Alexander Zverev', 'Holger Rune', 'Stefanos Tsitsipas', 'Casper Ruud'] },
-      { name: 'WTA', country: 'US', teams: ['Iga Swiatek', 'Aryna Sabalenka', 'Coco Gauff', 'Elena Rybakina', 'Jessica Pegula', 'Ons Jabeur', 'Maria Sakkari', 'Marketa Vondrousova'] }
-    ]
-  },
-  {
-    name: 'Hockey',
-    weight: 8,
-    minutes: 150,
-    leagues: [
-      { name: 'NHL', country: 'US', teams: ['New York Rangers', 'Boston Bruins', 'Toronto Maple Leafs', 'Edmonton Oilers', 'Pittsburgh Penguins', 'Chicago Blackhawks', 'Colorado Avalanche', 'Tampa Bay Lightning'] },
-      { name: 'KHL', country: 'RU', teams: ['CSKA Moscow', 'SKA Saint Petersburg', 'Ak Bars Kazan', 'Metallurg Magnitogorsk', 'Dynamo Moscow', 'Avangard Omsk'] }
-    ]
-  },
-  {
-    name: 'Volley',
-    weight: 6,
-    minutes: 120,
-    leagues: [
-      { name: 'SuperLega', country: 'IT', teams: ['Trentino', 'Perugia', 'Civitanova', 'Modena', 'Piacenza', 'Monza'] },
-      { name: 'PlusLiga', country: 'PL', teams: ['Jastrzebski Wegiel', 'ZAKSA', 'Asseco Resovia', 'Projekt Warszawa', 'Skra Belchatow', 'Trefl Gdansk'] }
-    ]
-  },
-  {
-    name: 'Rugby',
-    weight: 5,
-    minutes: 100,
-    leagues: [
-      { name: 'Six Nations', country: 'UK', teams: ['England', 'France', 'Ireland', 'Wales', 'Scotland', 'Italy'] },
-      { name: 'Super Rugby', country: 'NZ', teams: ['Crusaders', 'Blues', 'Chiefs', 'Hurricanes', 'Brumbies', 'Highlanders'] }
-    ]
-  },
-  {
-    name: 'Golf',
-    weight: 4,
-    minutes: 240,
-    leagues: [
-      { name: 'PGA Tour', country: 'US', teams: ['Scottie Scheffler', 'Rory McIlroy', 'Jon Rahm', 'Xander Schauffele', 'Collin Morikawa', 'Viktor Hovland', 'Patrick Cantlay', 'Tommy Fleetwood'] },
-      { name: 'European Tour', country: 'UK', teams: ['Rory McIlroy', 'Tommy Fleetwood', 'Matt Fitzpatrick', 'Tyrrell Hatton', 'Shane Lowry', 'Ludvig Aberg'] }
-    ]
-  },
-  {
-    name: 'Baseball',
-    weight: 8,
-    minutes: 180,
-    leagues: [
-      { name: 'MLB', country: 'US', teams: ['New York Yankees', 'Boston Red Sox', 'Los Angeles Dodgers', 'San Francisco Giants', 'Chicago Cubs', 'Houston Astros', 'Atlanta Braves', 'New York Mets'] },
-      { name: 'NPB', country: 'JPN', teams: ['Yomiuri Giants', 'Hanshin Tigers', 'Hiroshima Carp', 'Yakult Swallows', 'Chunichi Dragons', 'SoftBank Hawks'] }
-    ]
-  },
-  {
-    name: 'Handball',
-    weight: 5,
-    minutes: 90,
-    leagues: [
-      { name: 'EHF Champions League', country: 'DE', teams: ['THW Kiel', 'SG Flensburg-Handewitt', 'Barca', 'Veszprem', 'Paris Saint-Germain', 'Aalborg', 'Kielce', 'Magdeburg'] }
-    ]
-  },
-  {
-    name: 'Cricket',
-    weight: 7,
-    minutes: 210,
-    leagues: [
-      { name: 'IPL', country: 'IN', teams: ['Mumbai Indians', 'Chennai Super Kings', 'Royal Challengers Bengaluru', 'Kolkata Knight Riders', 'Delhi Capitals', 'Rajasthan Royals'] },
-      { name: 'Test Series', country: 'UK', teams: ['England', 'Australia', 'India', 'South Africa', 'New Zealand', 'Pakistan'] }
-    ]
-  }
-]
+/** The calendar runs from four weeks before `now` to four weeks after; coupons are placed in the first half. */
+export const PAST_DAYS = 28
+const FUTURE_DAYS = 28
+/** How far ahead of kick-off a bettor looks when building a coupon. */
+const HORIZON_MS = 3 * DAY_MS
+/** Share of legs a bettor with favourite teams spends on one of their fixtures, when one is near. */
+const FAVOURITE_TEAM_SHARE = 0.45
+/** Share of legs outside the bettor's own leagues (still in their sports). */
+const EXPLORE_SHARE = 0.2
+/** More coupons go in before the weekend: Friday and Saturday weigh more (Sunday 0 .. Saturday 6). */
+const WEEKDAY_WEIGHTS = [1.2, 0.8, 0.9, 0.9, 1, 1.4, 1.6]
 
 /** Countries users come from (the seed's UK and JPN spellings among them), with their usual currency. */
 const COUNTRIES: Array<[country: string, currency: string]> = [
   ['GR', 'EUR'], ['DE', 'EUR'], ['FR', 'EUR'], ['ES', 'EUR'], ['IT', 'EUR'], ['AL', 'ALL'], ['UK', 'GBP'],
   ['US', 'USD'], ['JPN', 'JPY'], ['NL', 'EUR'], ['PT', 'EUR'], ['SE', 'SEK'], ['CH', 'CHF'], ['CA', 'CAD'],
-  ['AU', 'AUD'], ['BR', 'BRL']
+  ['AU', 'AUD'], ['BR', 'BRL'], ['PL', 'PLN'], ['IN', 'INR'], ['UA', 'UAH']
 ]
 /** The seed gives users a random one of these regardless of country; some of ours do the same. */
 const SEED_CURRENCIES = ['USD', 'EUR', 'GBP', 'JPY']
 
-type Random = () => number
-
-/** mulberry32: a tiny, fast PRNG of good enough quality for test data; [0, 1). */
-function mulberry32 (seed: number): Random {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
-/** Independent streams per entity, so each can be generated (and re-generated) without the others. */
-function stream (seed: number, salt: number): Random {
-  return mulberry32(Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(salt, 0xc2b2ae35))
-}
-
-const int = (random: Random, min: number, max: number): number => min + Math.floor(random() * (max - min + 1))
-const pick = <T>(random: Random, items: readonly T[]): T => items[Math.floor(random() * items.length)] as T
 const round2 = (x: number): number => Math.round(x * 100) / 100
-
-function weighted (random: Random, weights: readonly number[]): number {
-  let total = 0
-  for (const w of weights) total += w
-  let r = random() * total
-  for (let i = 0; i < weights.length; i++) {
-    r -= weights[i] as number
-    if (r < 0) return i
-  }
-  return weights.length - 1
-}
-
 const pad = (n: number, width = 2): string => String(n).padStart(width, '0')
 
 /** The seed's zone-less UTC form with microseconds: `2024-02-03 20:48:20.438447`. */
@@ -231,118 +108,183 @@ function settings (options: DatasetOptions): Settings {
   return { users: s.users, events: s.events, coupons: s.coupons, seed: s.seed, nowMs: s.nowMs, firstId: s.firstId }
 }
 
-export function * userRecords (options: DatasetOptions = {}): Generator<DummyUser> {
-  const s = settings(options)
+interface UserFacts { record: DummyUser, country: string }
+
+function * usersWithFacts (s: Settings): Generator<UserFacts> {
   const random = stream(s.seed, 1)
   const maxYear = new Date(s.nowMs).getUTCFullYear() - 18
   for (let i = 0; i < s.users; i++) {
     const [country, currency] = pick(random, COUNTRIES)
-    // Registered at least 60 days ago: every coupon (placed within the last ~45 days) comes after it.
+    // Registered at least 60 days ago: every coupon (placed within the last ~4 weeks) comes after it.
     const registered = s.nowMs - int(random, 60 * DAY_MS, 3 * 365 * DAY_MS)
     yield {
-      user_id: s.firstId + i,
-      birth_year: int(random, 1940, maxYear),
       country,
-      currency: random() < 0.2 ? pick(random, SEED_CURRENCIES) : currency,
-      gender: random() < 0.5 ? 'M' : 'F',
-      registration_date: seedTimestamp(registered, int(random, 0, 999))
+      record: {
+        user_id: s.firstId + i,
+        birth_year: int(random, 1940, maxYear),
+        country,
+        currency: random() < 0.2 ? pick(random, SEED_CURRENCIES) : currency,
+        gender: random() < 0.5 ? 'M' : 'F',
+        registration_date: seedTimestamp(registered, int(random, 0, 999))
+      }
     }
   }
 }
 
-/** What coupons need to know of an event, without keeping its text. */
-interface EventFacts { id: string, sport: number, beginMs: number }
+export function * userRecords (options: DatasetOptions = {}): Generator<DummyUser> {
+  for (const { record } of usersWithFacts(settings(options))) yield record
+}
 
-function * eventsWithFacts (s: Settings): Generator<{ event: DummyEvent, facts: EventFacts }> {
-  const random = stream(s.seed, 2)
-  const sportWeights = SPORTS.map((sport) => sport.weight)
-  for (let i = 0; i < s.events; i++) {
-    const sportIndex = weighted(random, sportWeights)
-    const sport = SPORTS[sportIndex] as Sport
-    const league = pick(random, sport.leagues)
-    const home = int(random, 0, league.teams.length - 1)
-    const away = (home + int(random, 1, league.teams.length - 1)) % league.teams.length
-    const durationMs = (sport.minutes + int(random, -20, 30)) * MINUTE_MS
-    // Ended events finished within the last 30 days; open ones began at most an hour ago (in play, as every
-    // duration is longer than that) or start within the next four weeks. Kick-offs fall on 5-minute marks.
-    const beginMs = random() < ENDED_SHARE
-      ? s.nowMs - int(random, MINUTE_MS, 30 * DAY_MS) - durationMs
-      : s.nowMs + int(random, -HOUR_MS, 28 * DAY_MS)
-    const begin = Math.floor(beginMs / (5 * MINUTE_MS)) * 5 * MINUTE_MS
-    const id = String(s.firstId + i)
-    yield {
-      event: {
-        event_id: id,
-        begin_timestamp: seedTimestamp(begin),
-        end_timestamp: seedTimestamp(begin + durationMs),
-        country: league.country,
-        league: league.name,
-        participants: [league.teams[home] as string, league.teams[away] as string],
-        sport: sport.name
-      },
-      facts: { id, sport: sportIndex, beginMs: begin }
-    }
+function worldOf (s: Settings): World {
+  return buildWorld(stream(s.seed, 2), s.events, s.nowMs - PAST_DAYS * DAY_MS, s.nowMs + FUTURE_DAYS * DAY_MS)
+}
+
+function eventRecord (world: World, fixture: Fixture, id: number): DummyEvent {
+  const sport = world.sports[fixture.sport] as World['sports'][number]
+  const league = sport.leagues[fixture.league] as (typeof sport.leagues)[number]
+  // Kick-offs fall on 5-minute marks.
+  const begin = Math.floor(fixture.beginMs / (5 * MINUTE_MS)) * 5 * MINUTE_MS
+  return {
+    event_id: String(id),
+    begin_timestamp: seedTimestamp(begin),
+    end_timestamp: seedTimestamp(begin + fixture.durationMs),
+    country: league.country,
+    league: league.name,
+    participants: [league.teams[fixture.home] as string, league.teams[fixture.away] as string],
+    sport: sport.name
   }
 }
 
 export function * eventRecords (options: DatasetOptions = {}): Generator<DummyEvent> {
-  for (const { event } of eventsWithFacts(settings(options))) yield event
+  const s = settings(options)
+  const world = worldOf(s)
+  for (const [i, fixture] of world.fixtures.entries()) yield eventRecord(world, fixture, s.firstId + i)
+}
+
+/** Fixture indexes by league and by team, each in kick-off order, for a bettor's look at what is coming. */
+interface Index { byLeague: Map<string, number[]>, byTeam: Map<string, number[]>, begins: number[] }
+
+function indexOf (world: World): Index {
+  const byLeague = new Map<string, number[]>()
+  const byTeam = new Map<string, number[]>()
+  const push = (map: Map<string, number[]>, key: string, i: number) => {
+    const list = map.get(key)
+    if (list === undefined) map.set(key, [i])
+    else list.push(i)
+  }
+  world.fixtures.forEach((f, i) => {
+    const league = world.sports[f.sport]?.leagues[f.league]
+    push(byLeague, `${f.sport}|${f.league}`, i)
+    for (const team of [f.home, f.away]) push(byTeam, teamKey(f.sport, league?.teams[team] as string), i)
+  })
+  return { byLeague, byTeam, begins: world.fixtures.map((f) => f.beginMs) }
+}
+
+/** Indexes in `list` (kick-off order) of fixtures beginning in (from, to]. */
+function window (list: readonly number[], begins: readonly number[], from: number, to: number): number[] {
+  let lo = 0
+  let hi = list.length
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1
+    if ((begins[list[mid] as number] as number) <= from) lo = mid + 1
+    else hi = mid
+  }
+  const out: number[] = []
+  for (let i = lo; i < list.length && (begins[list[i] as number] as number) <= to; i++) out.push(list[i] as number)
+  return out
+}
+
+/** How much a bettor wants a fixture: big games (for those who like them), favourite teams, soon. */
+function appeal (world: World, fixture: Fixture, bettor: Bettor, taste: Taste, placedMs: number): number {
+  const teams = world.sports[fixture.sport]?.leagues[fixture.league]?.teams ?? []
+  const size = teamPopularity(fixture.home) + teamPopularity(fixture.away)
+  const favourite = taste.teams.has(teamKey(fixture.sport, teams[fixture.home] as string)) || taste.teams.has(teamKey(fixture.sport, teams[fixture.away] as string))
+  const soon = 1 / (1 + (fixture.beginMs - placedMs) / DAY_MS)
+  return (bettor.bigGames ? size ** 2 : size) * (favourite ? 6 : 1) * soon
+}
+
+function chooseLeg (random: Random, world: World, index: Index, bettor: Bettor, placedMs: number): number | undefined {
+  const taste = placedMs >= bettor.driftAtMs ? bettor.drifted : bettor.taste
+  const to = placedMs + HORIZON_MS
+  const byAppeal = (candidates: number[]) => candidates.length === 0
+    ? undefined
+    : candidates[weighted(random, candidates.map((i) => appeal(world, world.fixtures[i] as Fixture, bettor, taste, placedMs)))]
+  if (taste.teams.size > 0 && random() < FAVOURITE_TEAM_SHARE) {
+    const team = pick(random, [...taste.teams])
+    const next = window(index.byTeam.get(team) ?? [], index.begins, placedMs, to)
+    if (next.length > 0) return next[0]
+  }
+  const sport = taste.sports[weighted(random, taste.sportWeights)] as number
+  const own = taste.leagues.get(sport)
+  const leagueCount = world.sports[sport]?.leagues.length ?? 0
+  const league = own !== undefined && own.ids.length > 0 && random() >= EXPLORE_SHARE
+    ? own.ids[weighted(random, own.weights)] as number
+    : weighted(random, Array.from({ length: leagueCount }, (_, i) => 1 / (1 + i) ** 0.9))
+  const inLeague = byAppeal(window(index.byLeague.get(`${sport}|${league}`) ?? [], index.begins, placedMs, to))
+  if (inLeague !== undefined) return inLeague
+  // Nothing in that league soon: any league of the sport.
+  const inSport: number[] = []
+  for (let l = 0; l < leagueCount; l++) inSport.push(...window(index.byLeague.get(`${sport}|${l}`) ?? [], index.begins, placedMs, to))
+  return byAppeal(inSport)
+}
+
+/** A draw of the coupon's placing instant: in the past four weeks, more of them before weekends. */
+function placingTime (random: Random, s: Settings): number {
+  const from = s.nowMs - PAST_DAYS * DAY_MS
+  for (;;) {
+    const t = from + random() * (s.nowMs - MINUTE_MS - from)
+    if (random() * 1.6 < (WEEKDAY_WEIGHTS[new Date(t).getUTCDay()] as number)) return t
+  }
 }
 
 /**
- * Coupons: each user has one to three preferred sports and places most selections on their events, so the
- * recommender has a clear favourite to work from. Users bet at random, some many times, some never.
+ * Coupons: a bettor (the more active, the more often) builds a coupon at a moment of the past four weeks
+ * from fixtures starting in the next three days, by their taste at that moment. Streamed: the world and the
+ * bettors are regenerated from their own streams, so the caller need not keep users or events.
  */
 export function * couponRecords (options: DatasetOptions = {}): Generator<DummyCoupon> {
   const s = settings(options)
   if (s.coupons === 0) return
-  // The events' facts are regenerated from their own stream (cheap: 20,000 events are a few MB) so coupons
-  // can be streamed without the caller having kept the events.
-  const events: EventFacts[] = []
-  const bySport: EventFacts[][] = SPORTS.map(() => [])
-  for (const { facts } of eventsWithFacts(s)) {
-    events.push(facts)
-    bySport[facts.sport]?.push(facts)
-  }
+  const world = worldOf(s)
+  const index = indexOf(world)
+  const tastes = stream(s.seed, 4)
+  const from = s.nowMs - PAST_DAYS * DAY_MS
+  const bettors: Bettor[] = []
+  for (const { country } of usersWithFacts(s)) bettors.push(drawBettor(tastes, world.sports, country, from, s.nowMs))
+  const cumulative: number[] = []
+  let total = 0
+  for (const b of bettors) cumulative.push(total += b.activity)
   const random = stream(s.seed, 3)
-  // Users' tastes follow the sports' popularity among the sports that have events.
-  const tasteWeights = SPORTS.map((sport, i) => (bySport[i]?.length ?? 0) > 0 ? sport.weight : 0)
-  const prefs: number[][] = []
-  for (let u = 0; u < s.users; u++) {
-    const count = int(random, 1, 3)
-    const mine: number[] = []
-    for (let k = 0; k < count; k++) {
-      const sport = weighted(random, tasteWeights)
-      if (!mine.includes(sport)) mine.push(sport)
-    }
-    prefs.push(mine)
-  }
-  // The first preferred sport is the favourite, the others come after it.
-  const prefWeights = [[1], [3, 2], [3, 2, 1]]
 
   for (let i = 0; i < s.coupons; i++) {
-    const user = int(random, 0, s.users - 1)
-    const mine = prefs[user] as number[]
-    const weights = prefWeights[mine.length - 1] as number[]
-    const wanted = weighted(random, SELECTION_COUNT_WEIGHTS) + 1
-    const chosen: EventFacts[] = []
-    let firstBegin = s.nowMs
-    // A few extra draws let a small event pool still yield distinct selections; a coupon keeps what it got.
-    for (let attempt = 0; attempt < wanted * 3 && chosen.length < wanted; attempt++) {
-      const pool = random() < PREFERRED_SHARE ? bySport[mine[weighted(random, weights)] as number] as EventFacts[] : events
-      const event = pick(random, pool)
-      if (chosen.includes(event)) continue
-      chosen.push(event)
-      if (event.beginMs < firstBegin) firstBegin = event.beginMs
+    const r = random() * total
+    let lo = 0
+    let hi = cumulative.length - 1
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1
+      if ((cumulative[mid] as number) <= r) lo = mid + 1
+      else hi = mid
     }
-    // Bets are placed before the earliest kick-off among the selections, and never in the future.
-    const placed = firstBegin - int(random, MINUTE_MS, 14 * DAY_MS)
+    const bettor = bettors[lo] as Bettor
+    let placed = placingTime(random, s)
+    const wanted = weighted(random, bettor.legs) + 1
+    const chosen: number[] = []
+    for (let attempt = 0; attempt < wanted * 3 && chosen.length < wanted; attempt++) {
+      const leg = chooseLeg(random, world, index, bettor, placed)
+      if (leg !== undefined && !chosen.includes(leg)) chosen.push(leg)
+    }
+    if (chosen.length === 0) {
+      // Nothing of the bettor's sports soon (a small calendar): a single on some fixture, placed before it.
+      const leg = int(random, 0, world.fixtures.length - 1)
+      chosen.push(leg)
+      placed = Math.min(s.nowMs - MINUTE_MS, (index.begins[leg] as number) - int(random, MINUTE_MS, HORIZON_MS))
+    }
     yield {
       coupon_id: s.firstId + i,
-      user_id: s.firstId + user,
-      stake: round2(2 + random() * 498),
+      user_id: s.firstId + lo,
+      stake: round2(2 + random() ** 2 * 198),
       timestamp: seedTimestamp(placed, int(random, 0, 999)),
-      selections: chosen.map((e) => ({ event_id: e.id, odds: round2(1.1 + random() ** 2 * 6.9) }))
+      selections: chosen.map((leg) => ({ event_id: String(s.firstId + leg), odds: round2(1.1 + random() ** 2 * 6.9) }))
     }
   }
 }

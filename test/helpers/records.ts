@@ -82,7 +82,7 @@ export async function countRows (db: Kysely<Tables>, table: TableName): Promise<
 
 /** Row counts of every data table: what "nothing stored" is measured against. */
 export async function snapshotCounts (db: Kysely<Tables>): Promise<Record<string, number>> {
-  const tables: TableName[] = ['users', 'participants', 'events', 'coupons', 'selections', 'user_sport_stats', 'event_features', 'user_features', 'event_pairs', 'league_pairs']
+  const tables: TableName[] = ['users', 'participants', 'events', 'coupons', 'selections', 'user_sport_stats', 'event_features', 'user_features', 'lead_times', 'event_pairs', 'league_pairs']
   const counts: Record<string, number> = {}
   for (const table of tables) counts[table] = await countRows(db, table)
   const betCount = await db.selectFrom('events').select((eb) => eb.fn.sum<number>('bet_count').as('n')).executeTakeFirstOrThrow()
@@ -92,7 +92,7 @@ export async function snapshotCounts (db: Kysely<Tables>): Promise<Record<string
 
 /** Empties every data table (children first) so a test starts from a blank database without a new one. */
 export async function emptyTables (db: Kysely<Tables>): Promise<void> {
-  for (const table of ['selections', 'coupons', 'user_sport_stats', 'user_features', 'event_features', 'event_pairs', 'league_pairs', 'events', 'participants', 'users'] as const) {
+  for (const table of ['selections', 'coupons', 'user_sport_stats', 'user_features', 'event_features', 'lead_times', 'event_pairs', 'league_pairs', 'events', 'participants', 'users'] as const) {
     await db.deleteFrom(table).execute()
   }
   await db.updateTable('meta').set({ value: 0 }).where('key', '=', 'max_event_duration').execute()

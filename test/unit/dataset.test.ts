@@ -87,11 +87,11 @@ describe('generateDataset', () => {
     }
   })
 
-  it('spreads events around now: most open, a minority ended, a couple of hours long', () => {
+  it('spreads events over four weeks either side of now: about half still open, a couple of hours long', () => {
     const ends = dataset.events.map((e) => micros(e.end_timestamp))
     const open = ends.filter((end) => end > NOW_MICROS).length
-    expect(open / dataset.events.length).toBeGreaterThan(0.7)
-    expect(open).toBeLessThan(dataset.events.length)
+    expect(open / dataset.events.length).toBeGreaterThan(0.35)
+    expect(open / dataset.events.length).toBeLessThan(0.65)
     for (const e of dataset.events) {
       const hours = (micros(e.end_timestamp) - micros(e.begin_timestamp)) / 3.6e9
       expect(hours).toBeGreaterThanOrEqual(1)
@@ -128,6 +128,46 @@ describe('generateDataset', () => {
     // Were bets spread by sport popularity alone, a user's three most-bet sports would hold about 60% of them.
     expect(inTopThree / total).toBeGreaterThan(0.85)
     expect(favourite / total).toBeGreaterThan(0.45)
+  })
+
+  it('schedules fixtures as sportsbooks list them: weekend clusters, several kick-offs at once, league names shared by countries', () => {
+    const weekday = (e: Dataset['events'][number]) => new Date(micros(e.begin_timestamp) / 1000).getUTCDay()
+    const football = dataset.events.filter((e) => e.sport === 'Football')
+    const weekend = football.filter((e) => weekday(e) === 0 || weekday(e) === 6).length
+    // Per day, a weekend day holds well over a weekday's fixtures.
+    expect((weekend / 2) / ((football.length - weekend) / 5)).toBeGreaterThan(1.5)
+    const perKickOff = new Map<string, number>()
+    for (const e of dataset.events) perKickOff.set(e.begin_timestamp, (perKickOff.get(e.begin_timestamp) ?? 0) + 1)
+    expect(Math.max(...perKickOff.values())).toBeGreaterThanOrEqual(3)
+    const big = generateDataset({ ...options, events: 3000, coupons: 0 })
+    const countriesOf = new Map<string, Set<string>>()
+    for (const e of big.events) countriesOf.set(`${e.sport}|${e.league}`, (countriesOf.get(`${e.sport}|${e.league}`) ?? new Set()).add(e.country))
+    expect([...countriesOf.values()].some((countries) => countries.size > 1)).toBe(true)
+  })
+
+  it('gives bettors loyalties beyond the sport: most of a bettor\'s selections fall in a few leagues', () => {
+    const leagueOf = new Map(dataset.events.map((e) => [e.event_id, `${e.sport}|${e.country}|${e.league}`]))
+    /** Share of selections in each bettor's two most bet leagues, with coupons given to bettors by `owner`. */
+    const topTwoShare = (owner: (index: number) => number) => {
+      const byUser = new Map<number, Map<string, number>>()
+      dataset.coupons.forEach((c, i) => {
+        const counts = byUser.get(owner(i)) ?? new Map<string, number>()
+        for (const sel of c.selections) counts.set(leagueOf.get(sel.event_id) as string, (counts.get(leagueOf.get(sel.event_id) as string) ?? 0) + 1)
+        byUser.set(owner(i), counts)
+      })
+      let inTopTwo = 0
+      let total = 0
+      for (const counts of byUser.values()) {
+        const sorted = [...counts.values()].sort((a, b) => b - a)
+        total += sorted.reduce((a, b) => a + b, 0)
+        inTopTwo += (sorted[0] ?? 0) + (sorted[1] ?? 0)
+      }
+      return inTopTwo / total
+    }
+    const own = topTwoShare((i) => (dataset.coupons[i] as Dataset['coupons'][number]).user_id)
+    // The same coupons dealt to bettors in turn: what the share would be without loyalties.
+    const dealt = topTwoShare((i) => (dataset.coupons[(i * 7919) % dataset.coupons.length] as Dataset['coupons'][number]).user_id)
+    expect(own).toBeGreaterThan(dealt + 0.15)
   })
 
   it('refuses coupons without users or events to refer to', () => {

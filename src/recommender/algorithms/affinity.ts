@@ -1,8 +1,9 @@
 // affinity: an open event scores by what it shares with the bettor's time-decayed taste — its participants
-// most, its league next, its sport least — weighted by how soon it starts.
+// most, its league next, its sport least — weighted by how likely it is to be bet in the coming week
+// (timing.ts).
 import { kindOf, sportOfKey, type FeatureKind } from '../features.ts'
 import type { FeatureWeight } from '../profile.ts'
-import { soonness, type Scored } from './scored.ts'
+import type { Scored } from './scored.ts'
 
 /** A participant the bettor backs says more than a league, a league more than a sport. */
 export const KIND_WEIGHTS: Record<FeatureKind, number> = { team: 1, league: 0.6, sport: 0.25 }
@@ -16,10 +17,11 @@ export interface AffinityInput {
   /** The bettor's counts per feature and overall, for the explanation. */
   counts: ReadonlyMap<string, FeatureWeight>
   totalCoupons: number
-  now: number
+  /** The timing weight of an event by its kick-off (timing.ts). */
+  timing: (begin: number) => number
 }
 
-export function scoreAffinity ({ candidates, shares, counts, totalCoupons, now }: AffinityInput): Scored[] {
+export function scoreAffinity ({ candidates, shares, counts, totalCoupons, timing }: AffinityInput): Scored[] {
   const scored: Scored[] = []
   for (const candidate of candidates) {
     const keys = new Set(candidate.features)
@@ -38,7 +40,7 @@ export function scoreAffinity ({ candidates, shares, counts, totalCoupons, now }
     const kind = kindOf(best.key) as FeatureKind
     scored.push({
       eventId: candidate.eventId,
-      score: score * soonness(candidate.begin, now),
+      score: score * timing(candidate.begin),
       reason: { code: `affinity.${kind}`, key: best.key, coupons: counts.get(best.key)?.coupons ?? 0, total: totalCoupons }
     })
   }

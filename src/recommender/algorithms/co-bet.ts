@@ -3,7 +3,7 @@
 // the event level for events still open (the next leg of a slip).
 import type { LeaguePairDelta } from '../../storage/repositories/co-bets.ts'
 import type { ReasonDraft } from '../reasons.ts'
-import { maxScore, soonness, type Scored } from './scored.ts'
+import { maxScore, type Scored } from './scored.ts'
 
 /** An open event bet together with one already chosen, and which one (for the explanation). */
 export interface PartnerEvidence { eventId: number, begin: number, together: number, withTitle: string }
@@ -34,11 +34,11 @@ export interface CoBetInput {
   related: ReadonlyMap<string, number>
   /** What a league-level reason names: the slip's league, or nothing for a user's mix of leagues. */
   leagueLabel: string | undefined
-  /** The instant events are judged against: now, or the slip's first event for a slip. */
-  reference: number
+  /** The timing weight of an event by its kick-off: the coming week for a user, nearness to the slip for a slip. */
+  timing: (begin: number) => number
 }
 
-export function scoreCoBet ({ partners, leagueCandidates, related, leagueLabel, reference }: CoBetInput): Scored[] {
+export function scoreCoBet ({ partners, leagueCandidates, related, leagueLabel, timing }: CoBetInput): Scored[] {
   const byEvent = new Map<number, { score: number, reason: ReasonDraft, part: number }>()
   const add = (eventId: number, part: number, reason: ReasonDraft) => {
     const entry = byEvent.get(eventId)
@@ -50,11 +50,11 @@ export function scoreCoBet ({ partners, leagueCandidates, related, leagueLabel, 
   }
   const maxTogether = maxScore(partners.map((p) => p.together))
   for (const p of partners) {
-    if (maxTogether > 0) add(p.eventId, p.together / maxTogether * soonness(p.begin, reference), { code: 'co_bet.event', withTitle: p.withTitle })
+    if (maxTogether > 0) add(p.eventId, p.together / maxTogether * timing(p.begin), { code: 'co_bet.event', withTitle: p.withTitle })
   }
   for (const c of leagueCandidates) {
     const strength = related.get(c.league) ?? 0
-    if (strength > 0) add(c.eventId, LEAGUE_EVIDENCE_WEIGHT * strength * soonness(c.begin, reference), { code: 'co_bet.league', withLabel: leagueLabel })
+    if (strength > 0) add(c.eventId, LEAGUE_EVIDENCE_WEIGHT * strength * timing(c.begin), { code: 'co_bet.league', withLabel: leagueLabel })
   }
   return [...byEvent].map(([eventId, e]) => ({ eventId, score: e.score, reason: e.reason }))
 }

@@ -116,7 +116,7 @@ export function recommendationRepository (db: Kysely<Tables>) {
      * path's tally (POST /recommendation/generate); the longest event duration is recomputed here.
      */
     async clearState (): Promise<void> {
-      for (const table of ['user_sport_stats', 'user_features', 'event_features', 'event_pairs', 'league_pairs'] as const) await db.deleteFrom(table).execute()
+      for (const table of ['user_sport_stats', 'user_features', 'event_features', 'lead_times', 'event_pairs', 'league_pairs'] as const) await db.deleteFrom(table).execute()
       await db.updateTable('events').set({ bet_count: 0, trend: 0, trend_at: 0 }).execute()
       await sql`update meta set value = coalesce((select max(end_ts - begin_ts) from events), 0) where key = 'max_event_duration'`.execute(db)
       await sql`update meta set value = 0 where key = 'recommender_state_stale'`.execute(db)

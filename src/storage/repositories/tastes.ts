@@ -10,7 +10,7 @@ export interface EventFeatureRow { feature: string, eventId: number, begin: numb
 export interface UserFeatureDelta { userId: number, feature: string, weight: number, at: number, bets: number, coupons: number }
 export interface UserFeatureRow { feature: string, weight: number, at: number, bets: number, coupons: number }
 /** A user's selection as the `?at=` path reads it: the coupon's time and the event's facts. */
-export interface UserSelectionRow { couponId: number, placedAt: number, eventId: number, sport: string, country: string, league: string, participants: string[] }
+export interface UserSelectionRow { couponId: number, placedAt: number, eventId: number, begin_timestamp: number, sport: string, country: string, league: string, participants: string[] }
 export interface FeatureMatch { feature: string, eventId: number, begin: number }
 
 const FEATURE_COLUMNS: readonly Column[] = [
@@ -70,12 +70,12 @@ export function tasteRepository (db: Kysely<Tables>) {
         .innerJoin('selections', 'selections.coupon_id', 'coupons.id')
         .innerJoin('events', 'events.id', 'selections.event_id')
         .innerJoin('participants', 'participants.id', 'events.participants_id')
-        .select(['coupons.id', 'coupons.placed_at', 'selections.event_id', 'events.sport', 'events.country', 'events.league', 'participants.names'])
+        .select(['coupons.id', 'coupons.placed_at', 'selections.event_id', 'events.begin_ts', 'events.sport', 'events.country', 'events.league', 'participants.names'])
         .where('coupons.user_id', '=', userId).where('coupons.placed_at', '<=', at)
         .orderBy('coupons.placed_at').orderBy('coupons.id').orderBy('selections.position')
         .execute()
       return rows.map((r) => ({
-        couponId: Number(r.id), placedAt: Number(r.placed_at), eventId: Number(r.event_id), sport: r.sport, country: r.country, league: r.league, participants: JSON.parse(r.names) as string[]
+        couponId: Number(r.id), placedAt: Number(r.placed_at), eventId: Number(r.event_id), begin_timestamp: Number(r.begin_ts), sport: r.sport, country: r.country, league: r.league, participants: JSON.parse(r.names) as string[]
       }))
     },
 

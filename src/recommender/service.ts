@@ -87,7 +87,7 @@ export function recommendationService (database: Database, settings: Config['rec
     return slots.chosen.map((event) => ({ event, reason: reasons.get(event.id) as ReasonDraft }))
   }
 
-  async function recommend (userId: number, { limit, at, algorithm = settings.algorithm as AlgorithmName }: RecommendOptions): Promise<RecommendationResult> {
+  async function recommend (userId: number, { limit, at, algorithm = settings.algorithm }: RecommendOptions): Promise<RecommendationResult> {
     if (!(await repos.users.exists(userId))) throw userNotFound()
     const now = at ?? Date.now() * 1000
     const inputs = new RequestInputs(repos, settings, caches, userId, now, at)

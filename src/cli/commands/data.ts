@@ -53,13 +53,14 @@ interface UploadCommandOptions {
 
 export function registerDataCommands (program: Command): void {
   program.command('create-dummy')
-    .description('Write a dataset file in the seed\'s format: users, events spread around now (most still open) and ' +
-      'coupons from users who each favour a few sports. The same --seed (and --now) gives the same file.')
+    .description('Write a dataset file in the seed\'s format with a sportsbook\'s structure: fixtures on each competition\'s ' +
+      'calendar four weeks either side of now (about half still open) and coupons placed over the past four weeks by bettors ' +
+      'with favourite sports, home leagues, favourite teams and coupon styles. The same --seed (and --now) gives the same file.')
     .option('--users <n>', 'number of users', integer(0), 100)
     .option('--events <n>', 'number of events', integer(0), 100)
     .option('--coupons <n>', 'number of coupons (needs at least one user and one event)', integer(0), 100)
     .option('--seed <n>', 'seed of the generator (default: random, printed)', integer(0, 2 ** 32 - 1))
-    .option('--now <timestamp>', 'instant events are spread around (default: the current time)', instant)
+    .option('--now <timestamp>', 'instant the calendar is centred on and coupons precede (default: the current time)', instant)
     .option('-o, --out <file>', 'file to write', 'data/dummy.json')
     .action(async (options: CreateDummyOptions) => {
       const seed = options.seed ?? Math.floor(Math.random() * 2 ** 32)

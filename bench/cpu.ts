@@ -7,6 +7,7 @@ import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { buildApi } from '../src/api/app.ts'
 import { loadConfig } from '../src/config/config.ts'
+import { ALGORITHM_NAMES } from '../src/domain/algorithms.ts'
 import { openDatabase } from '../src/storage/database.ts'
 import { couponRecords, eventRecords, userRecords } from '../src/tools/dataset.ts'
 import { runScript } from './lib/services.ts'
@@ -56,7 +57,10 @@ const load = (scenario: LoadSpec['scenario']) => async () => {
 }
 const eventIds = [...eventRecords(options)].map((e) => Number(e.event_id))
 await cpuPer('GET /health', load({ kind: 'static', method: 'GET', path: '/health' }))
-await cpuPer('GET /recommendation/{id}', load({ kind: 'recommendation', firstUserId: 100_000, users: scale.users }))
+for (const algorithm of ALGORITHM_NAMES) {
+  await cpuPer(`GET /recommendation/{id} ${algorithm}`, load({ kind: 'recommendation', firstUserId: 100_000, users: scale.users, query: `algorithm=${algorithm}` }))
+}
+await cpuPer('POST /recommendation/slip', load({ kind: 'slip', firstUserId: 100_000, users: scale.users, eventIds: eventIds.slice(Math.floor(eventIds.length / 2)) }))
 await cpuPer('POST /users', load({ kind: 'static', method: 'POST', path: '/users', body: { birth_year: 1990, country: 'GR', currency: 'EUR', gender: 'F' } }))
 await cpuPer('POST /coupons', load({ kind: 'coupons', firstUserId: 100_000, users: scale.users, eventIds }))
 await cpuPer('POST /recommendation/generate', async () => {

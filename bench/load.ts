@@ -6,8 +6,10 @@ import { readSpec } from './lib/services.ts'
 /** What to send; ids are drawn or counted here so every request can differ. */
 export type Scenario =
   | { kind: 'static', method: 'GET' | 'POST', path: string, body?: unknown }
-  /** GET /recommendation/{id} for a random stored user. */
-  | { kind: 'recommendation', firstUserId: number, users: number }
+  /** GET /recommendation/{id} for a random stored user, with `query` (e.g. `algorithm=frequency`) when given. */
+  | { kind: 'recommendation', firstUserId: number, users: number, query?: string }
+  /** POST /recommendation/slip with one or two random events for a random user. */
+  | { kind: 'slip', firstUserId: number, users: number, eventIds: number[] }
   /** POST /coupons (server-assigned id) for a random user on 1-3 random events. */
   | { kind: 'coupons', firstUserId: number, users: number, eventIds: number[] }
   /** POST /users to the gateway with ids counted from firstId; registration_date carries the send time (e2e latency). */
@@ -61,7 +63,17 @@ function requestOf (scenario: Scenario): Request {
     case 'static':
       return { method: scenario.method, path: scenario.path, headers: JSON_HEADERS, ...(scenario.body !== undefined && { body: JSON.stringify(scenario.body) }) }
     case 'recommendation':
-      return { method: 'GET', setupRequest: (r) => ({ ...r, path: `/recommendation/${randomInt(scenario.firstUserId, scenario.users)}` }) }
+      return { method: 'GET', setupRequest: (r) => ({ ...r, path: `/recommendation/${randomInt(scenario.firstUserId, scenario.users)}${scenario.query === undefined ? '' : `?${scenario.query}`}` }) }
+    case 'slip':
+      return {
+        method: 'POST',
+        path: '/recommendation/slip',
+        headers: JSON_HEADERS,
+        setupRequest: (r) => {
+          const selections = Array.from({ length: randomInt(1, 2) }, () => ({ event_id: scenario.eventIds[randomInt(0, scenario.eventIds.length)] }))
+          return { ...r, body: JSON.stringify({ user_id: randomInt(scenario.firstUserId, scenario.users), selections }) }
+        }
+      }
     case 'coupons':
       return {
         method: 'POST',

@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { Command, InvalidArgumentError, Option } from 'commander'
 import pg from 'pg'
+import { DEFAULT_ALGORITHM } from '../src/domain/algorithms.ts'
 import type { EntityName } from '../src/domain/entities.ts'
 import { freePorts, startThrowawayBroker, type LocalBroker } from '../src/kafka/local-broker.ts'
 import { eventRecords } from '../src/tools/dataset.ts'
@@ -219,7 +220,9 @@ class Bench {
 
   /**
    * POST /events, then GET /recommendation until it shows the event, for a user whose favourite sport it
-   * is. Each new event begins before the previous ones, so it is the first candidate of its sport.
+   * is. Each new event begins before the previous ones, so it is the first candidate of its sport under
+   * the frequency rule, which the probe asks for: its answer to "is the new event there" is exact, while the
+   * write the figure measures is the same whatever the algorithm.
    */
   async eventUpload (apiUrl: string, samples: number): Promise<number[]> {
     const userId = this.nextProbeId++
@@ -244,7 +247,7 @@ class Bench {
       const started = performance.now()
       await post(apiUrl, '/events', event(id, Date.now() + 2 * day - i * 60_000))
       for (let attempt = 0; ; attempt++) {
-        const [recommendation] = await get(apiUrl, `/recommendation/${userId}`) as Array<{ events: Array<{ id: number }> }>
+        const [recommendation] = await get(apiUrl, `/recommendation/${userId}?algorithm=frequency`) as Array<{ events: Array<{ id: number }> }>
         if (recommendation?.events.some((e) => e.id === id) === true) break
         if (attempt > 100) throw new Error(`event ${id} never appeared in user ${userId}'s recommendation`)
       }
@@ -388,6 +391,10 @@ class Bench {
       const api = s.services[0] as Service
       const ceiling = await this.measure('ceiling (GET /health)', api, { url: s.apiUrl, connections: CONNECTIONS, scenario: { kind: 'static', method: 'GET', path: '/health' } })
       const recommendation = await this.measure('GET /recommendation/{id}', api, { url: s.apiUrl, connections: CONNECTIONS, scenario: { kind: 'recommendation', firstUserId, users: plan.scale.users } })
+      const frequency = await this.measure('GET /recommendation/{id}?algorithm=frequency', api, { url: s.apiUrl, connections: CONNECTIONS, scenario: { kind: 'recommendation', firstUserId, users: plan.scale.users, query: 'algorithm=frequency' } })
+      // Slips are built from events still open: the second half of the calendar, in id (kick-off) order.
+      const openIds = eventIds.slice(Math.floor(eventIds.length / 2))
+      const slip = await this.measure('POST /recommendation/slip', api, { url: s.apiUrl, connections: CONNECTIONS, scenario: { kind: 'slip', firstUserId, users: plan.scale.users, eventIds: openIds } })
       if (STAGES.includes(plan.scale.users)) eventUploadMs[plan.scale.users] = round(await this.eventUploadOn(s.apiUrl, plan.scale.users), 2)
       const generateSeconds = await this.generate(s.apiUrl)
       const users = await this.measure('POST /users', api, {
@@ -409,7 +416,12 @@ class Bench {
         machine: machineBefore,
         duration_s: Math.round((Date.now() - started) / 1000),
         ceiling_rps: Math.round(ceiling.rps),
-        api_cpu_us_per_request: { health: ceiling.cpuUs, get_recommendation: recommendation.cpuUs, post_users: users.cpuUs, post_coupons: coupons.cpuUs },
+        api_cpu_us_per_request: { health: ceiling.cpuUs, get_recommendation: recommendation.cpuUs, get_recommendation_frequency: frequency.cpuUs, post_slip: slip.cpuUs, post_users: users.cpuUs, post_coupons: coupons.cpuUs },
+        default_algorithm: DEFAULT_ALGORITHM,
+        api_get_recommendation_frequency_rps: Math.round(frequency.rps),
+        api_get_recommendation_frequency_p99_ms: frequency.p99,
+        api_post_slip_rps: Math.round(slip.rps),
+        api_post_slip_p99_ms: slip.p99,
         api_post_users_rps: Math.round(users.rps),
         api_post_users_p99_ms: users.p99,
         api_post_coupons_rps: Math.round(coupons.rps),

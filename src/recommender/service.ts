@@ -8,7 +8,7 @@ import type { AlgorithmName } from '../domain/algorithms.ts'
 import type { Event } from '../domain/entities.ts'
 import { eventNotFound, eventsMissing, userNotFound } from '../domain/errors.ts'
 import type { Database } from '../storage/database.ts'
-import { repositories, type Repositories } from '../storage/repositories/index.ts'
+import { repositories } from '../storage/repositories/index.ts'
 import { scoreAffinity } from './algorithms/affinity.ts'
 import { soonness } from './algorithms/scored.ts'
 import { relatedLeagues, scoreCoBet, type PartnerEvidence } from './algorithms/co-bet.ts'
@@ -103,16 +103,16 @@ export function recommendationService (database: Database, settings: Config['rec
     const ids = [...new Set(eventIds)]
     const slipEvents = await repos.events.findMany(ids)
     if (slipEvents.size !== ids.length) throw eventsMissing()
-    return { algorithm: 'co-bet', events: finish(await suggest(repos, [...slipEvents.values()], userId, limit)) }
+    return { algorithm: 'co-bet', events: finish(await suggest([...slipEvents.values()], userId, limit)) }
   }
 
   async function related (eventId: number, limit: number): Promise<SlipResult> {
     const event = (await repos.events.findMany([eventId])).get(eventId)
     if (event === undefined) throw eventNotFound()
-    return { algorithm: 'co-bet', events: finish(await suggest(repos, [event], undefined, limit)) }
+    return { algorithm: 'co-bet', events: finish(await suggest([event], undefined, limit)) }
   }
 
-  async function suggest (repos: Repositories, slipEvents: Event[], userId: number | undefined, limit: number) {
+  async function suggest (slipEvents: Event[], userId: number | undefined, limit: number) {
     const now = Date.now() * 1000
     const inputs = new RequestInputs(repos, settings, caches, userId, now, undefined)
     const skip = [...slipEvents.map((e) => e.id), ...await inputs.excluded()]
@@ -142,8 +142,9 @@ export function recommendationService (database: Database, settings: Config['rec
     const begins = new Map([...candidates, ...partners].map((c) => [c.eventId, c.begin]))
     scored.sort((a, b) => b.score - a.score || (tieBreak.get(b.eventId) ?? 0) - (tieBreak.get(a.eventId) ?? 0) ||
       (begins.get(a.eventId) ?? 0) - (begins.get(b.eventId) ?? 0) || a.eventId - b.eventId)
-    const slots = new SlotFiller<Event>(limit, new Set(skip), now)
-    const top = scored.filter((s) => !skip.includes(s.eventId)).slice(0, limit)
+    const skipped = new Set(skip)
+    const slots = new SlotFiller<Event>(limit, skipped, now)
+    const top = scored.filter((s) => !skipped.has(s.eventId)).slice(0, limit)
     const events = await repos.events.findMany(top.map((s) => s.eventId))
     slots.offer(top.map((s) => events.get(s.eventId)).filter((e): e is Event => e !== undefined))
     const reasons = new Map(top.map((s) => [s.eventId, s.reason]))

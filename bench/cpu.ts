@@ -11,7 +11,7 @@ import { ALGORITHM_NAMES } from '../src/domain/algorithms.ts'
 import { openDatabase } from '../src/storage/database.ts'
 import { couponRecords, eventRecords, userRecords } from '../src/tools/dataset.ts'
 import { runScript } from './lib/services.ts'
-import type { LoadResult, LoadSpec } from './load.ts'
+import type { LoadOutput, LoadSpec } from './load.ts'
 
 const { values } = parseArgs({ options: { users: { type: 'string', default: '20000' }, events: { type: 'string', default: '4000' }, coupons: { type: 'string', default: '100000' }, seconds: { type: 'string', default: '4' } } })
 const scale = { users: Number(values.users), events: Number(values.events), coupons: Number(values.coupons) }
@@ -52,8 +52,8 @@ for (const [entity, records, batch] of [['users', userRecords(options), 5000], [
 }
 
 const load = (scenario: LoadSpec['scenario']) => async () => {
-  const result = await runScript<LoadResult>('load.ts', { url, connections: 32, duration: Number(values.seconds), scenario } satisfies LoadSpec)
-  return result.ok + result.non2xx
+  const { runs } = await runScript<LoadOutput>('load.ts', { url, connections: 32, duration: Number(values.seconds), scenario } satisfies LoadSpec)
+  return runs.reduce((sum, run) => sum + run.ok + run.non2xx, 0)
 }
 const eventIds = [...eventRecords(options)].map((e) => Number(e.event_id))
 await cpuPer('GET /health', load({ kind: 'static', method: 'GET', path: '/health' }))

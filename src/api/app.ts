@@ -37,8 +37,8 @@ export async function buildApi ({ config, database, logger }: ApiOptions) {
   // The seed answers {"msg": "Hello World"} here; a client probing the root learns where the docs are.
   app.get('/', { schema: { hide: true } }, async () => ({ service: 'betting-recommendations API', docs: '/docs', openapi: '/openapi.json' }))
 
-  const catalog = catalogService(database, createIdGenerator(config.instanceId), config.recommender)
   const recommender = recommendationService(database, config.recommender)
+  const catalog = catalogService(database, createIdGenerator(config.instanceId), config.recommender, recommender.committed)
   // A database upgraded from before the recommender's state existed gets it once, before serving.
   if (await recommender.rebuildIfStale()) app.log.info('recommender state rebuilt from the stored events and coupons')
   entityRoutes(app, catalog)

@@ -135,19 +135,28 @@ async function insertNewCoupons (
   }
 }
 
-export function catalogService (database: Database, nextId: IdGenerator, recommender: Config['recommender']) {
+/** Told what a committed write did to the recommender's state (the API's recommender forgets stale caches). */
+export type CommitListener = (tally: StateTally) => void
+
+export function catalogService (database: Database, nextId: IdGenerator, recommender: Config['recommender'], onCommitted?: CommitListener) {
   const repos = repositories(database.db)
-  const inTransaction = <T>(work: (repos: Repos) => Promise<T>): Promise<T> =>
-    database.db.transaction().execute((trx: Kysely<Tables>) => work(repositories(trx)))
+
+  /** One transaction whose recommender state is applied at its end, and announced once it committed. */
+  async function inTransaction<T> (work: (repos: Repos, tally: StateTally) => Promise<T>): Promise<T> {
+    const tally = new StateTally(recommender)
+    const result = await database.db.transaction().execute(async (trx: Kysely<Tables>) => {
+      const scoped = repositories(trx)
+      const value = await work(scoped, tally)
+      await tally.apply(scoped)
+      return value
+    })
+    onCommitted?.(tally)
+    return result
+  }
 
   async function write<E extends Entity> (entity: E, input: WriteInput[E]): Promise<Written<WriteOutput[E]>> {
     const writer: Writer<E> = writers[entity]
-    return inTransaction(async (trx) => {
-      const tally = new StateTally(recommender)
-      const written = await writer(trx, input, input.id ?? nextId(), tally)
-      await tally.apply(trx)
-      return written
-    })
+    return inTransaction(async (trx, tally) => writer(trx, input, input.id ?? nextId(), tally))
   }
 
   /**
@@ -155,8 +164,7 @@ export function catalogService (database: Database, nextId: IdGenerator, recomme
    * it is written, so a refused record leaves nothing behind and does not affect its neighbours.
    */
   async function writeMany<E extends Entity> (entity: E, inputs: Array<WriteInput[E] | Error>): Promise<Array<BatchOutcome<E>>> {
-    return inTransaction(async (trx) => {
-      const tally = new StateTally(recommender)
+    return inTransaction(async (trx, tally) => {
       const ids = inputs.map((input) => input instanceof Error ? 0 : input.id ?? nextId())
       const outcomes: Array<BatchOutcome<E> | undefined> = inputs.map((input) => input instanceof Error ? { ok: false, error: input } : undefined)
       // Users and coupons first go through set-wise checks and inserts; events, and whatever that pass
@@ -174,7 +182,6 @@ export function catalogService (database: Database, nextId: IdGenerator, recomme
           outcomes[i] = { ok: false, error }
         }
       }
-      await tally.apply(trx)
       return outcomes as Array<BatchOutcome<E>>
     })
   }

@@ -1,5 +1,6 @@
-// A few values kept for a short time: global figures every request shares (the trending list), so a GET
-// does not recompute them. Small and bounded: the oldest entry goes first.
+// Values kept for a short time: global figures every request shares (the trending list, lead times, each
+// league's and participant's upcoming events), so a GET does not recompute them. Bounded: the oldest
+// entry goes first.
 
 export class ShortCache<V> {
   private readonly entries = new Map<string, { value: Promise<V>, until: number }>()
@@ -8,17 +9,29 @@ export class ShortCache<V> {
 
   /** The cached value for `key`, or `compute()`'s (shared by concurrent callers, forgotten if it fails). */
   get (key: string, compute: () => Promise<V>): Promise<V> {
-    const now = Date.now()
-    const hit = this.entries.get(key)
-    if (hit !== undefined && hit.until > now) return hit.value
+    const hit = this.peek(key)
+    if (hit !== undefined) return hit
     const value = compute()
-    if (this.ttlMs > 0) {
-      this.entries.delete(key)
-      this.entries.set(key, { value, until: now + this.ttlMs })
-      while (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value as string)
-      value.catch(() => this.entries.delete(key))
-    }
+    this.set(key, value)
     return value
+  }
+
+  /** The cached value for `key` if it is still fresh. */
+  peek (key: string): Promise<V> | undefined {
+    const hit = this.entries.get(key)
+    return hit !== undefined && hit.until > Date.now() ? hit.value : undefined
+  }
+
+  set (key: string, value: Promise<V>): void {
+    if (this.ttlMs <= 0) return
+    this.entries.delete(key)
+    this.entries.set(key, { value, until: Date.now() + this.ttlMs })
+    while (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value as string)
+    value.catch(() => this.entries.delete(key))
+  }
+
+  delete (key: string): void {
+    this.entries.delete(key)
   }
 
   clear (): void {

@@ -7,26 +7,42 @@
 // platform-wide statistics: both paths read the stored totals.
 import type { Config } from '../config/config.ts'
 import type { Repositories } from '../storage/repositories/index.ts'
-import type { UserSelectionRow } from '../storage/repositories/tastes.ts'
+import type { FeatureMatch, UserSelectionRow } from '../storage/repositories/tastes.ts'
 import { eventTitle, kindOf } from './features.ts'
 import type { ShortCache } from './cache.ts'
 import type { TasteCandidate } from './algorithms/affinity.ts'
 import { relatedLeagues, type LeagueCandidate, type PartnerEvidence } from './algorithms/co-bet.ts'
-import { timingWeight, type LeadTimes } from './algorithms/timing.ts'
+import { HORIZON_MICROS, leadTimeCdf, timingWeight, type LeadTimeCdf } from './algorithms/timing.ts'
 import { rankTrends, trendsAt, trendsFromBets, type Trend } from './algorithms/trending.ts'
 import { profileFromRows, sharesAt, topFeatures, type Profile } from './profile.ts'
 import { StateTally } from './state.ts'
 
 /** How many of a taste's features look for open events, and how many events each brings. */
-export const CANDIDATE_LIMITS = { leagues: 6, teams: 10, relatedLeagues: 6, perFeature: 30, openBets: 3, partnersPerBet: 20 } as const
+export const CANDIDATE_LIMITS = { leagues: 6, teams: 10, relatedLeagues: 6, perLeague: 12, perTeam: 3, openBets: 3, partnersPerBet: 20 } as const
+
+/** How far ahead candidates are looked for: twice a recommendation's week; later events are fill. */
+const CANDIDATE_WINDOW_MICROS = 2 * HORIZON_MICROS
 
 /** How far back the `?at=` trending list reads: beyond seven half-lives a bet weighs under 1%. */
 const TREND_WINDOW_HALF_LIVES = 7
+
+/** What every request shares for a short time (RECOMMENDER_CACHE_MS). */
+export interface RecommenderCaches {
+  trends: ShortCache<Trend[]>
+  leadTimes: ShortCache<LeadTimeCdf>
+  /** Each league's and participant's upcoming events. */
+  features: ShortCache<FeatureMatch[]>
+}
 
 export interface Taste {
   shares: ReadonlyMap<string, number>
   profile: Profile
   totalCoupons: number
+}
+
+/** Where a feature's upcoming events are cached: live, or as of an instant. */
+export function featureCacheKey (feature: string, at?: number): string {
+  return `${at === undefined ? 'live' : `at:${at}`}:${feature}`
 }
 
 function once<T> (load: () => Promise<T>): () => Promise<T> {
@@ -47,7 +63,7 @@ export class RequestInputs {
   constructor (
     readonly repos: Repositories,
     private readonly settings: Config['recommender'],
-    caches: { trends: ShortCache<Trend[]>, leadTimes: ShortCache<LeadTimes[]> },
+    private readonly caches: RecommenderCaches,
     readonly userId: number | undefined,
     readonly now: number,
     readonly at: number | undefined
@@ -57,14 +73,28 @@ export class RequestInputs {
     // An event open at `now` began at most the longest event's duration earlier.
     this.notBefore = once(async () => now - await repos.recommendations.maxEventDuration())
     this.trends = () => caches.trends.get(at === undefined ? 'live' : `at:${at}`, () => this.loadTrends())
-    this.timing = once(async () => timingWeight(await caches.leadTimes.get('all', () => repos.trends.leadTimes()), now))
+    this.timing = once(async () => timingWeight(await caches.leadTimes.get('all', async () => leadTimeCdf(await repos.trends.leadTimes())), now))
     this.related = once(() => this.loadRelated())
     this.partners = once(() => this.loadPartners())
   }
 
-  /** Open events having any of `features` (league and team keys), with which of them each has. */
+  /**
+   * Open events having any of `features` (league and team keys), with which of them each has. A feature's
+   * upcoming events are the same for every user, so they are shared through the cache; the features not
+   * in it are read in one statement. An event that ended meanwhile is left out when the slots are filled.
+   */
   async candidates (features: readonly string[]): Promise<TasteCandidate[]> {
-    const matches = await this.repos.tastes.openEventsByFeature(features, this.now, await this.notBefore(), CANDIDATE_LIMITS.perFeature)
+    const cacheKey = (feature: string) => featureCacheKey(feature, this.at)
+    const lists = features.map((feature) => this.caches.features.peek(cacheKey(feature)))
+    const missing = [...new Set(features.filter((_, i) => lists[i] === undefined))]
+    if (missing.length > 0) {
+      const lookups = missing.map((key) => ({ key, limit: kindOf(key) === 'team' ? CANDIDATE_LIMITS.perTeam : CANDIDATE_LIMITS.perLeague }))
+      const read = this.repos.tastes.openEventsByFeature(lookups, this.now, await this.notBefore(), this.now + CANDIDATE_WINDOW_MICROS)
+      const byFeature = new Map(missing.map((feature) => [feature, read.then((matches) => matches.filter((m) => m.feature === feature))]))
+      for (const [feature, list] of byFeature) this.caches.features.set(cacheKey(feature), list)
+      features.forEach((feature, i) => { lists[i] ??= byFeature.get(feature) })
+    }
+    const matches = (await Promise.all(lists as Array<Promise<FeatureMatch[]>>)).flat()
     const byEvent = new Map<number, { begin: number, features: string[] }>()
     for (const m of matches) {
       const entry = byEvent.get(m.eventId)

@@ -12,12 +12,10 @@ import { repositories } from '../storage/repositories/index.ts'
 import { scoreAffinity } from './algorithms/affinity.ts'
 import { soonness } from './algorithms/scored.ts'
 import { relatedLeagues, scoreCoBet, type PartnerEvidence } from './algorithms/co-bet.ts'
-import type { LeadTimes } from './algorithms/timing.ts'
-import type { Trend } from './algorithms/trending.ts'
 import { ShortCache } from './cache.ts'
 import { eventTitle, leagueKey } from './features.ts'
 import { algorithms, type FillSource, type Ranked } from './registry.ts'
-import { CANDIDATE_LIMITS, RequestInputs } from './inputs.ts'
+import { CANDIDATE_LIMITS, featureCacheKey, RequestInputs, type RecommenderCaches } from './inputs.ts'
 import { explain, type Reason, type ReasonDraft } from './reasons.ts'
 import { SlotFiller } from './slots.ts'
 import { StateTally } from './state.ts'
@@ -40,10 +38,16 @@ export interface SlipRequest { userId?: number, eventIds: number[], limit: numbe
 export interface AlgorithmInfo { name: AlgorithmName, description: string, default: boolean }
 
 const REBUILD_PAGE = 2000
+/** Leagues and participants whose upcoming events one API instance keeps at once. */
+const FEATURE_CACHE_ENTRIES = 50_000
 
 export function recommendationService (database: Database, settings: Config['recommender']) {
   const repos = repositories(database.db)
-  const caches = { trends: new ShortCache<Trend[]>(settings.cacheMs), leadTimes: new ShortCache<LeadTimes[]>(settings.cacheMs) }
+  const caches: RecommenderCaches = {
+    trends: new ShortCache(settings.cacheMs),
+    leadTimes: new ShortCache(settings.cacheMs),
+    features: new ShortCache(settings.cacheMs, FEATURE_CACHE_ENTRIES)
+  }
 
   /** The one exit of every recommendation path: chosen events with their reasons in words. */
   function finish (chosen: ReadonlyArray<{ event: Event, reason: ReasonDraft }>): RecommendedEvent[] {
@@ -181,8 +185,7 @@ export function recommendationService (database: Database, settings: Config['rec
         after = (coupons[coupons.length - 1] as { id: number }).id
       }
     })
-    caches.trends.clear()
-    caches.leadTimes.clear()
+    for (const cache of Object.values(caches)) cache.clear()
     return repos.users.count()
   }
 
@@ -193,7 +196,12 @@ export function recommendationService (database: Database, settings: Config['rec
     return true
   }
 
-  return { recommend, slip, related, list, generateAll, rebuildIfStale }
+  /** After a committed write: the leagues and participants of new events have new upcoming events. */
+  function committed (tally: StateTally): void {
+    for (const feature of tally.storedEventFeatures()) caches.features.delete(featureCacheKey(feature))
+  }
+
+  return { recommend, slip, related, list, generateAll, rebuildIfStale, committed }
 }
 
 /** How a reason names the slip: its event, or its first two and how many more. */

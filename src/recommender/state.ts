@@ -59,6 +59,11 @@ export class StateTally {
     }
   }
 
+  /** The features of the events this tally stored: their lists of upcoming events changed. */
+  storedEventFeatures (): string[] {
+    return [...new Set(this.events.map((e) => e.feature))]
+  }
+
   /** The users' feature rows this tally holds, as the store would hold them (the `?at=` profile). */
   userFeatureRows (): UserFeatureRow[] {
     return [...this.byUserFeature.values()].map((d) => ({ feature: d.feature, weight: d.weight, at: d.at, bets: d.bets, coupons: d.coupons }))

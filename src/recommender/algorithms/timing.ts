@@ -18,17 +18,24 @@ export function leadHours (begin: number, placedAt: number): number {
   return Math.min(MAX_LEAD_HOURS, Math.max(0, Math.floor((begin - placedAt) / MICROS_PER_HOUR)))
 }
 
+/** cumulative[h]: the share of bets placed less than h + 1 hours before kick-off; undefined: no bets yet. */
+export type LeadTimeCdf = Float64Array | undefined
+
+export function leadTimeCdf (rows: readonly LeadTimes[]): LeadTimeCdf {
+  const total = rows.reduce((sum, r) => sum + r.bets, 0)
+  if (total === 0) return undefined
+  const cumulative = new Float64Array(MAX_LEAD_HOURS + 1)
+  for (const r of rows) cumulative[Math.min(MAX_LEAD_HOURS, r.hours)] += r.bets / total
+  for (let h = 1; h <= MAX_LEAD_HOURS; h++) cumulative[h] = (cumulative[h] as number) + (cumulative[h - 1] as number)
+  return cumulative
+}
+
 /**
  * The timing weight of an event beginning at `begin`, seen at `now`. Without any lead times yet it falls
  * back to a plain preference for sooner events.
  */
-export function timingWeight (rows: readonly LeadTimes[], now: number): (begin: number) => number {
-  const total = rows.reduce((sum, r) => sum + r.bets, 0)
-  if (total === 0) return (begin) => soonness(begin, now)
-  // cumulative[h] = share of bets placed less than h + 1 hours before kick-off.
-  const cumulative = new Float64Array(MAX_LEAD_HOURS + 1)
-  for (const r of rows) cumulative[Math.min(MAX_LEAD_HOURS, r.hours)] += r.bets / total
-  for (let h = 1; h <= MAX_LEAD_HOURS; h++) cumulative[h] = (cumulative[h] as number) + (cumulative[h - 1] as number)
+export function timingWeight (cumulative: LeadTimeCdf, now: number): (begin: number) => number {
+  if (cumulative === undefined) return (begin) => soonness(begin, now)
   const cdf = (micros: number) => micros < 0 ? 0 : cumulative[Math.min(MAX_LEAD_HOURS, Math.floor(micros / MICROS_PER_HOUR))] as number
   // A small floor keeps every open event rankable by taste when the data says it is unlikely this week.
   return (begin) => {

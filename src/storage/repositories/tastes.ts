@@ -2,7 +2,7 @@
 // per feature. Decay is applied in the upsert itself, so concurrent writers need no read-modify-write.
 import { sql, type Kysely } from 'kysely'
 import type { Tables } from '../tables.ts'
-import { decayFactorSql, greatest, inTextsArg, rowsOf, textsArg, type Column } from './batch.ts'
+import { decayFactorSql, greatest, rowsOf, type Column } from './batch.ts'
 import { arg, prepared } from './prepared.ts'
 
 export interface EventFeatureRow { feature: string, eventId: number, begin: number, end: number }
@@ -23,13 +23,20 @@ const USER_COLUMNS: readonly Column[] = [
 
 const liveUserFeatures = prepared((db) => db.selectFrom('user_features').select(['feature', 'weight', 'last_at', 'bets', 'coupons'])
   .where('user_id', '=', arg<number>(0)))
-// Per feature, its soonest open events: a window function keeps each feature's list short, so one
-// statement serves every feature of a profile.
-const openByFeatures = prepared((db) => db.selectFrom((eb) => eb.selectFrom('event_features')
-  .select(['feature', 'event_id', 'begin_ts', sql<number>`row_number() over (partition by feature order by begin_ts, event_id)`.as('rank')])
-  .where(inTextsArg(db, 'feature', arg(0))).where('begin_ts', '>=', arg<number>(1)).where('end_ts', '>', arg<number>(2))
-  .as('f'))
-  .select(['f.feature', 'f.event_id', 'f.begin_ts']).where('f.rank', '<=', arg<number>(3)))
+/** Features one candidates statement looks up; a profile's features go in as many statements as they fill. */
+export const FEATURE_SLOTS = 16
+
+// Per feature, its soonest open events: one index range scan per feature that stops at its limit, all in
+// one statement (a UNION ALL of fixed shape, so it is prepared once). Unused slots look up '' and find
+// nothing. A window function over all of a feature's open events read them all before keeping a few.
+const openByFeatures = prepared<{ feature: string, event_id: number, begin_ts: number }, unknown[]>((db) => {
+  const [notBefore, until, now] = [arg(2 * FEATURE_SLOTS), arg(2 * FEATURE_SLOTS + 1), arg(2 * FEATURE_SLOTS + 2)]
+  const parts = Array.from({ length: FEATURE_SLOTS }, (_, i) => sql`select * from (select feature, event_id, begin_ts from event_features
+    where feature = ${arg(i)} and begin_ts >= ${notBefore} and begin_ts < ${until} and end_ts > ${now}
+    order by begin_ts, event_id limit ${arg(FEATURE_SLOTS + i)}) as ${sql.raw(`f${i}`)}`)
+  const query = sql<{ feature: string, event_id: number, begin_ts: number }>`${sql.join(parts, sql` union all `)}`
+  return { compile: () => query.compile(db) }
+})
 
 export function tasteRepository (db: Kysely<Tables>) {
   return {
@@ -79,11 +86,18 @@ export function tasteRepository (db: Kysely<Tables>) {
       }))
     },
 
-    /** Up to `perFeature` open events of each feature (begun at or after `notBefore`, ending after `now`), soonest first. */
-    async openEventsByFeature (features: readonly string[], now: number, notBefore: number, perFeature: number): Promise<FeatureMatch[]> {
-      if (features.length === 0) return []
-      const { rows } = await openByFeatures(db, textsArg(db, features), notBefore, now, perFeature)
-      return rows.map((r) => ({ feature: r.feature, eventId: Number(r.event_id), begin: Number(r.begin_ts) }))
+    /**
+     * Up to `limit` open events of each feature (begun at or after `notBefore` and before `until`, ending
+     * after `now`), soonest first.
+     */
+    async openEventsByFeature (features: ReadonlyArray<{ key: string, limit: number }>, now: number, notBefore: number, until: number): Promise<FeatureMatch[]> {
+      const matches: FeatureMatch[] = []
+      for (let i = 0; i < features.length; i += FEATURE_SLOTS) {
+        const slots = Array.from({ length: FEATURE_SLOTS }, (_, j) => features[i + j])
+        const { rows } = await openByFeatures(db, ...slots.map((f) => f?.key ?? ''), ...slots.map((f) => f?.limit ?? 0), notBefore, until, now)
+        for (const r of rows) matches.push({ feature: r.feature, eventId: Number(r.event_id), begin: Number(r.begin_ts) })
+      }
+      return matches
     },
 
     /** The user's most recently bet events still open at `now` (coupons placed by `at`, when given). */

@@ -233,6 +233,22 @@ describe.each(dialects)('recommendation algorithms on %s', (dialect) => {
     expect(Number((await db.selectFrom('event_pairs').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n)).toBe(0)
   })
 
+  it('shows a new event at the next GET even with the shared caches on', async () => {
+    const cached = await createTestApi(dialect)
+    try {
+      const cc = client(cached.api)
+      const user = (await create(cc, 'users', userBody())).id
+      const past = (await create(cc, 'events', eventBody({ league: 'Serie A', participants: ['Inter', 'Roma'] }, now(), -30))).id
+      await create(cc, 'coupons', couponBody(user, [past], { timestamp: isoAt(now(), -40) }))
+      await create(cc, 'events', eventBody({ league: 'Serie A', participants: ['Lazio', 'Napoli'] }, now(), 50))
+      expect((await cc.get(`/recommendation/${user}?algorithm=affinity`)).body[0].events).toHaveLength(1)
+      const next = (await create(cc, 'events', eventBody({ league: 'Serie A', participants: ['Inter', 'Genoa'] }, now(), 20))).id
+      expect((await cc.get(`/recommendation/${user}?algorithm=affinity`)).body[0].events[0].id).toBe(next)
+    } finally {
+      await cached.close()
+    }
+  })
+
   it('fills every algorithm\'s slots for a user with no history', async () => {
     await fixture('Premier League', 'Arsenal', 'Chelsea', 10)
     await fixture('ATP', 'Sinner', 'Alcaraz', 12, 'Tennis', 'WORLD')

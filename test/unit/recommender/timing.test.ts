@@ -1,6 +1,6 @@
 // Timing learnt from bettors' lead times (src/recommender/algorithms/timing.ts).
 import { describe, expect, it } from 'vitest'
-import { HORIZON_MICROS, leadHours, MAX_LEAD_HOURS, timingWeight } from '../../../src/recommender/algorithms/timing.ts'
+import { HORIZON_MICROS, leadHours, leadTimeCdf, MAX_LEAD_HOURS, timingWeight } from '../../../src/recommender/algorithms/timing.ts'
 import { MICROS_PER_DAY, MICROS_PER_HOUR } from '../../../src/recommender/decay.ts'
 
 describe('timing', () => {
@@ -12,7 +12,7 @@ describe('timing', () => {
 
   it('weighs an event by the share of its bets that fall in the coming week', () => {
     // Every bet placed 24 to 48 hours before kick-off.
-    const weight = timingWeight([{ hours: 24, bets: 10 }, { hours: 47, bets: 10 }], 0)
+    const weight = timingWeight(leadTimeCdf([{ hours: 24, bets: 10 }, { hours: 47, bets: 10 }]), 0)
     const inHours = weight(3 * MICROS_PER_HOUR)
     const inThreeDays = weight(3 * MICROS_PER_DAY)
     const inTwoWeeks = weight(14 * MICROS_PER_DAY)
@@ -23,7 +23,7 @@ describe('timing', () => {
   })
 
   it('prefers sooner events when no lead time is known yet', () => {
-    const weight = timingWeight([], 0)
+    const weight = timingWeight(leadTimeCdf([]), 0)
     expect(weight(MICROS_PER_HOUR)).toBeGreaterThan(weight(5 * MICROS_PER_DAY))
   })
 })

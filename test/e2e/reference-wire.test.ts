@@ -48,10 +48,12 @@ describe.each(dialects)('the reference wire format on %s', (dialect) => {
     const db = p.db.database.db
     await produceRaw(p, 'users', [referenceEnvelope('users', referenceUser), referenceEnvelope('events', referenceEvent)])
     await produceRaw(p, 'events', [referenceEnvelope('events', referenceEvent)])
-    await eventually(async () => [await countRows(db, 'users'), await countRows(db, 'events')], ([u, e]) => u === 1 && e === 1, WAIT_MS)
+    // At least once: records without ids cannot be deduplicated, so a redelivery (a consumer that
+    // reconnected before committing) stores them again under new ids, as docs/migrating.md says.
+    await eventually(async () => [await countRows(db, 'users'), await countRows(db, 'events')], ([u, e]) => u >= 1 && e >= 1, WAIT_MS)
 
-    const [{ id: userId }] = await db.selectFrom('users').select('id').execute() as [{ id: number }]
-    const [{ id: eventId }] = await db.selectFrom('events').select('id').execute() as [{ id: number }]
+    const [{ id: userId }] = await db.selectFrom('users').select('id').orderBy('id').execute() as [{ id: number }]
+    const [{ id: eventId }] = await db.selectFrom('events').select('id').orderBy('id').execute() as [{ id: number }]
     const user = (await p.api.inject({ url: `/users/${userId}` })).json()
     expect(user).toMatchObject({ birth_year: 1991, country: 'GR', currency: 'EUR', gender: 'F' })
     const event = (await p.api.inject({ url: `/events/${eventId}` })).json()
@@ -59,7 +61,7 @@ describe.each(dialects)('the reference wire format on %s', (dialect) => {
 
     const coupon = { selections: [{ event_id: eventId, odds: 2.5 }], stake: 10.0, timestamp: '2030-05-01T12:00:00', user_id: userId }
     await produceRaw(p, 'coupons', [referenceEnvelope('coupons', coupon)])
-    const stored = await eventually(async () => (await (p as Pipeline).api.inject({ url: `/coupons/user/${userId}` })).json(), (list) => list.length === 1, WAIT_MS)
+    const stored = await eventually(async () => (await (p as Pipeline).api.inject({ url: `/coupons/user/${userId}` })).json(), (list) => list.length >= 1, WAIT_MS)
     expect(stored[0]).toMatchObject({ user_id: userId, stake: 10, selections: [{ event_id: eventId, odds: 2.5 }] })
 
     const [dead] = await p.deadLetters('users', 1, WAIT_MS)

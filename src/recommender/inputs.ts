@@ -7,6 +7,7 @@
 // platform-wide statistics: both paths read the stored totals.
 import type { Config } from '../config/config.ts'
 import type { Repositories } from '../storage/repositories/index.ts'
+import type { LeaguePairDelta } from '../storage/repositories/co-bets.ts'
 import type { FeatureMatch, UserSelectionRow } from '../storage/repositories/tastes.ts'
 import { eventTitle, kindOf } from './features.ts'
 import type { ShortCache } from './cache.ts'
@@ -32,6 +33,8 @@ export interface RecommenderCaches {
   leadTimes: ShortCache<LeadTimeCdf>
   /** Each league's and participant's upcoming events. */
   features: ShortCache<FeatureMatch[]>
+  /** The leagues bet together with each league, with how often. */
+  leaguePairs: ShortCache<LeaguePairDelta[]>
 }
 
 export interface Taste {
@@ -104,6 +107,21 @@ export class RequestInputs {
     return [...byEvent].map(([eventId, e]) => ({ eventId, begin: e.begin, features: e.features }))
   }
 
+  /** The leagues bet together with each of `leagues` (platform-wide totals, shared through the cache). */
+  async leaguePartners (leagues: readonly string[]): Promise<LeaguePairDelta[]> {
+    const lists = leagues.map((league) => this.caches.leaguePairs.peek(league))
+    const missing = leagues.filter((_, i) => lists[i] === undefined)
+    if (missing.length > 0) {
+      const read = this.repos.coBets.leaguePartners(missing)
+      for (const league of missing) {
+        const list = read.then((pairs) => pairs.filter((p) => p.league === league))
+        this.caches.leaguePairs.set(league, list)
+        leagues.forEach((l, i) => { if (l === league) lists[i] = list })
+      }
+    }
+    return (await Promise.all(lists as Array<Promise<LeaguePairDelta[]>>)).flat()
+  }
+
   /** The league and team keys a taste looks for open events with. */
   async tasteFeatures (): Promise<string[]> {
     const { shares } = await this.taste()
@@ -155,7 +173,7 @@ export class RequestInputs {
   private async loadRelated (): Promise<Map<string, number>> {
     const { shares } = await this.taste()
     const leagues = new Map(topFeatures(shares, 'league', CANDIDATE_LIMITS.leagues).map((key) => [key, shares.get(key) ?? 0]))
-    return relatedLeagues(leagues, await this.repos.coBets.leaguePartners([...leagues.keys()]))
+    return relatedLeagues(leagues, await this.leaguePartners([...leagues.keys()]))
   }
 
   private async loadPartners (): Promise<PartnerEvidence[]> {

@@ -46,7 +46,8 @@ export function recommendationService (database: Database, settings: Config['rec
   const caches: RecommenderCaches = {
     trends: new ShortCache(settings.cacheMs),
     leadTimes: new ShortCache(settings.cacheMs),
-    features: new ShortCache(settings.cacheMs, FEATURE_CACHE_ENTRIES)
+    features: new ShortCache(settings.cacheMs, FEATURE_CACHE_ENTRIES),
+    leaguePairs: new ShortCache(settings.cacheMs, FEATURE_CACHE_ENTRIES)
   }
 
   /** The one exit of every recommendation path: chosen events with their reasons in words. */
@@ -124,7 +125,7 @@ export function recommendationService (database: Database, settings: Config['rec
     const partners: PartnerEvidence[] = (await repos.coBets.partners(slipEvents.map((e) => e.id), now, limit * 10, skip))
       .map((p) => ({ ...p, withTitle }))
     const leagues = new Map(slipEvents.map((e) => [leagueKey(e), 1 / slipEvents.length]))
-    const related = relatedLeagues(leagues, await repos.coBets.leaguePartners([...leagues.keys()]))
+    const related = relatedLeagues(leagues, await inputs.leaguePartners([...leagues.keys()]))
     const relatedKeys = [...related].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, CANDIDATE_LIMITS.relatedLeagues).map(([k]) => k)
     const candidates = await inputs.candidates(relatedKeys)
     const first = slipEvents[0] as Event

@@ -13,7 +13,7 @@ export const RECOMMENDER_DEFAULTS = {
   /** How fast "what bettors back right now" fades. */
   trendHalfLifeHours: 24,
   /** How long one API instance reuses what all users share: trending list, lead times, upcoming events per feature. */
-  cacheMs: 5000
+  cacheMs: 30_000
 } as const
 
 const MICROS_PER_HOUR = 3_600_000_000

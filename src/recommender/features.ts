@@ -18,7 +18,7 @@ export interface EventFacts { sport: string, country: string, league: string, pa
 
 const fold = (text: string): string => text.trim().toLowerCase().replace(/\s+/g, ' ')
 
-export function sportKey (sport: string): string {
+function sportKey (sport: string): string {
   return `sport:${fold(sport)}`
 }
 

@@ -12,7 +12,7 @@ import type { FeatureMatch, UserSelectionRow } from '../storage/repositories/tas
 import { eventTitle, kindOf } from './features.ts'
 import type { ShortCache } from './cache.ts'
 import type { TasteCandidate } from './algorithms/affinity.ts'
-import { relatedLeagues, type LeagueCandidate, type PartnerEvidence } from './algorithms/co-bet.ts'
+import { relatedLeagues, type PartnerEvidence } from './algorithms/co-bet.ts'
 import { HORIZON_MICROS, leadTimeCdf, timingWeight, type LeadTimeCdf } from './algorithms/timing.ts'
 import { rankTrends, trendsAt, trendsFromBets, type Trend } from './algorithms/trending.ts'
 import { profileFromRows, sharesAt, topFeatures, type Profile } from './profile.ts'
@@ -126,11 +126,6 @@ export class RequestInputs {
   async tasteFeatures (): Promise<string[]> {
     const { shares } = await this.taste()
     return [...topFeatures(shares, 'league', CANDIDATE_LIMITS.leagues), ...topFeatures(shares, 'team', CANDIDATE_LIMITS.teams)]
-  }
-
-  /** The related leagues' open events, for co-bet. */
-  leagueCandidates (candidates: readonly TasteCandidate[]): LeagueCandidate[] {
-    return candidates.flatMap((c) => c.features.filter((f) => kindOf(f) === 'league').map((league) => ({ eventId: c.eventId, begin: c.begin, league })))
   }
 
   async relatedLeagueKeys (): Promise<string[]> {

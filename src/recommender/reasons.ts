@@ -13,7 +13,7 @@ export type ReasonDraft =
 
 export interface Reason { code: ReasonDraft['code'], text: string }
 
-/** Every code, with what it means: the README's table and the OpenAPI description read this. */
+/** Every code, with what it means (the README's Recommendations table lists them; a test keeps both in step). */
 export const REASON_CODES: Record<ReasonDraft['code'], string> = {
   'affinity.team': 'a participant the user backs often',
   'affinity.league': 'a league the user bets on often',

@@ -4,7 +4,7 @@
 import type { AlgorithmName } from '../domain/algorithms.ts'
 import type { Event } from '../domain/entities.ts'
 import { scoreAffinity } from './algorithms/affinity.ts'
-import { scoreCoBet } from './algorithms/co-bet.ts'
+import { leagueCandidatesOf, scoreCoBet } from './algorithms/co-bet.ts'
 import { rankSports } from './algorithms/frequency.ts'
 import { blend, HYBRID_WEIGHTS } from './algorithms/hybrid.ts'
 import { byScore, type Scored } from './algorithms/scored.ts'
@@ -43,7 +43,7 @@ async function affinityScores (inputs: RequestInputs, features: readonly string[
 async function coBetScores (inputs: RequestInputs, candidates: Awaited<ReturnType<RequestInputs['candidates']>>) {
   return scoreCoBet({
     partners: await inputs.partners(),
-    leagueCandidates: inputs.leagueCandidates(candidates),
+    leagueCandidates: leagueCandidatesOf(candidates),
     related: await inputs.related(),
     leagueLabel: undefined,
     timing: await inputs.timing()

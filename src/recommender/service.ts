@@ -11,7 +11,7 @@ import type { Database } from '../storage/database.ts'
 import { repositories } from '../storage/repositories/index.ts'
 import { scoreAffinity } from './algorithms/affinity.ts'
 import { soonness } from './algorithms/scored.ts'
-import { relatedLeagues, scoreCoBet, type PartnerEvidence } from './algorithms/co-bet.ts'
+import { leagueCandidatesOf, relatedLeagues, scoreCoBet, type PartnerEvidence } from './algorithms/co-bet.ts'
 import { ShortCache } from './cache.ts'
 import { eventTitle, leagueKey } from './features.ts'
 import { algorithms, type FillSource, type Ranked } from './registry.ts'
@@ -131,7 +131,7 @@ export function recommendationService (database: Database, settings: Config['rec
     const first = slipEvents[0] as Event
     const scored = scoreCoBet({
       partners,
-      leagueCandidates: inputs.leagueCandidates(candidates),
+      leagueCandidates: leagueCandidatesOf(candidates),
       related,
       leagueLabel: slipEvents.length === 1 ? `${first.league} (${first.country})` : undefined,
       // Accumulators are built from one round of fixtures: nearness to the slip's first kick-off counts.

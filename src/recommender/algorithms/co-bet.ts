@@ -2,6 +2,7 @@
 // kick-off, so what outlives them is learnt at the league level — which leagues are bet together — beside
 // the event level for events still open (the next leg of a slip).
 import type { LeaguePairDelta } from '../../storage/repositories/co-bets.ts'
+import { kindOf } from '../features.ts'
 import type { ReasonDraft } from '../reasons.ts'
 import { maxScore, type Scored } from './scored.ts'
 
@@ -10,6 +11,11 @@ export interface PartnerEvidence { eventId: number, begin: number, together: num
 
 /** An open event of a league related to the user's or the slip's leagues. */
 export interface LeagueCandidate { eventId: number, begin: number, league: string }
+
+/** The league-matched candidates among open events found by feature, as co-bet's league candidates. */
+export function leagueCandidatesOf (candidates: ReadonlyArray<{ eventId: number, begin: number, features: readonly string[] }>): LeagueCandidate[] {
+  return candidates.flatMap((c) => c.features.filter((f) => kindOf(f) === 'league').map((league) => ({ eventId: c.eventId, begin: c.begin, league })))
+}
 
 /** How strongly a league goes with the one(s) given: Σ weight(l) · P(other | l), from league pair counts. */
 export function relatedLeagues (weights: ReadonlyMap<string, number>, pairs: readonly LeaguePairDelta[]): Map<string, number> {

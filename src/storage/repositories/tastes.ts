@@ -23,20 +23,26 @@ const USER_COLUMNS: readonly Column[] = [
 
 const liveUserFeatures = prepared((db) => db.selectFrom('user_features').select(['feature', 'weight', 'last_at', 'bets', 'coupons'])
   .where('user_id', '=', arg<number>(0)))
-/** Features one candidates statement looks up; a profile's features go in as many statements as they fill. */
-export const FEATURE_SLOTS = 16
+/**
+ * Features one candidates statement looks up: a small shape for the usual few (most of a profile's
+ * features come from the recommender's cache) and a large one for a whole profile.
+ */
+const FEATURE_SHAPES = [4, 16] as const
 
 // Per feature, its soonest open events: one index range scan per feature that stops at its limit, all in
-// one statement (a UNION ALL of fixed shape, so it is prepared once). Unused slots look up '' and find
-// nothing. A window function over all of a feature's open events read them all before keeping a few.
-const openByFeatures = prepared<{ feature: string, event_id: number, begin_ts: number }, unknown[]>((db) => {
-  const [notBefore, until, now] = [arg(2 * FEATURE_SLOTS), arg(2 * FEATURE_SLOTS + 1), arg(2 * FEATURE_SLOTS + 2)]
-  const parts = Array.from({ length: FEATURE_SLOTS }, (_, i) => sql`select * from (select feature, event_id, begin_ts from event_features
-    where feature = ${arg(i)} and begin_ts >= ${notBefore} and begin_ts < ${until} and end_ts > ${now}
-    order by begin_ts, event_id limit ${arg(FEATURE_SLOTS + i)}) as ${sql.raw(`f${i}`)}`)
-  const query = sql<{ feature: string, event_id: number, begin_ts: number }>`${sql.join(parts, sql` union all `)}`
-  return { compile: () => query.compile(db) }
-})
+// one statement (a UNION ALL of fixed shape, so it is prepared once per shape). Unused slots look up ''
+// and find nothing. A window function over all of a feature's open events read them all before keeping a few.
+function openByFeatures (slots: number) {
+  return prepared<{ feature: string, event_id: number, begin_ts: number }, unknown[]>((db) => {
+    const [notBefore, until, now] = [arg(2 * slots), arg(2 * slots + 1), arg(2 * slots + 2)]
+    const parts = Array.from({ length: slots }, (_, i) => sql`select * from (select feature, event_id, begin_ts from event_features
+      where feature = ${arg(i)} and begin_ts >= ${notBefore} and begin_ts < ${until} and end_ts > ${now}
+      order by begin_ts, event_id limit ${arg(slots + i)}) as ${sql.raw(`f${i}`)}`)
+    const query = sql<{ feature: string, event_id: number, begin_ts: number }>`${sql.join(parts, sql` union all `)}`
+    return { compile: () => query.compile(db) }
+  })
+}
+const openByFeatureShapes = FEATURE_SHAPES.map((slots) => ({ slots, run: openByFeatures(slots) }))
 
 export function tasteRepository (db: Kysely<Tables>) {
   return {
@@ -92,9 +98,12 @@ export function tasteRepository (db: Kysely<Tables>) {
      */
     async openEventsByFeature (features: ReadonlyArray<{ key: string, limit: number }>, now: number, notBefore: number, until: number): Promise<FeatureMatch[]> {
       const matches: FeatureMatch[] = []
-      for (let i = 0; i < features.length; i += FEATURE_SLOTS) {
-        const slots = Array.from({ length: FEATURE_SLOTS }, (_, j) => features[i + j])
-        const { rows } = await openByFeatures(db, ...slots.map((f) => f?.key ?? ''), ...slots.map((f) => f?.limit ?? 0), notBefore, until, now)
+      const largest = openByFeatureShapes[openByFeatureShapes.length - 1] as (typeof openByFeatureShapes)[number]
+      for (let i = 0; i < features.length; i += largest.slots) {
+        const left = features.length - i
+        const shape = openByFeatureShapes.find((s) => s.slots >= left) ?? largest
+        const slots = Array.from({ length: shape.slots }, (_, j) => features[i + j])
+        const { rows } = await shape.run(db, ...slots.map((f) => f?.key ?? ''), ...slots.map((f) => f?.limit ?? 0), notBefore, until, now)
         for (const r of rows) matches.push({ feature: r.feature, eventId: Number(r.event_id), begin: Number(r.begin_ts) })
       }
       return matches

@@ -1,4 +1,5 @@
 // Reasons in plain words (src/recommender/reasons.ts), written from the event's own names.
+import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { explain, REASON_CODES } from '../../../src/recommender/reasons.ts'
 
@@ -17,7 +18,9 @@ describe('explain', () => {
     expect(explain(draft, event)).toEqual({ code: draft.code, text })
   })
 
-  it('documents every code', () => {
+  it('documents every code, in the README too', () => {
     expect(Object.keys(REASON_CODES).sort()).toEqual(['affinity.league', 'affinity.sport', 'affinity.team', 'co_bet.event', 'co_bet.league', 'frequency.sport', 'popular', 'trending'])
+    const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8')
+    for (const code of Object.keys(REASON_CODES)) expect(readme, code).toContain(`\`${code}\``)
   })
 })

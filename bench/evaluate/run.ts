@@ -175,8 +175,9 @@ change to \`src/recommender\` and commit this file and [evaluation.svg](evaluati
 
 - **Data**: \`create-dummy\`'s generator (\`src/tools/dataset.ts\`), seed ${options.seed}, \`now\` ${options.now}: ${data.users.length} users, ${data.events.length} events,
   ${data.coupons.length} coupons. Fixtures follow each competition's calendar over four weeks either side of \`now\`
-  (weekend football rounds with several kick-offs at once, daily US slates, tennis tournament days, midweek
-  European nights; league names shared across countries); coupons are placed over the ${PAST_DAYS} days before \`now\`
+  (weekend football rounds with several kick-offs at once, a Friday and a Monday game, staggered midweek
+  rounds, daily US slates, tennis tournament days, midweek European nights; league names shared across
+  countries; lower divisions where a sport's real leagues hold too few fixtures); coupons are placed over the ${PAST_DAYS} days before \`now\`
   by bettors with favourite sports, home leagues, favourite teams, big-game tastes, coupon styles from singles to
   five-leg accumulators, and for 15% a change of taste part-way through.
 - **Split**: T = ${new Date(split / 1000).toISOString()} (a week before \`now\`). The ${train.length} coupons placed by T are stored through

@@ -10,7 +10,7 @@ import { eventNotFound, eventsMissing, userNotFound } from '../domain/errors.ts'
 import type { Database } from '../storage/database.ts'
 import { repositories } from '../storage/repositories/index.ts'
 import { scoreAffinity } from './algorithms/affinity.ts'
-import { soonness } from './algorithms/scored.ts'
+import { soonness, type Scored } from './algorithms/scored.ts'
 import { leagueCandidatesOf, relatedLeagues, scoreCoBet, type PartnerEvidence } from './algorithms/co-bet.ts'
 import { ShortCache } from './cache.ts'
 import { eventTitle, leagueKey } from './features.ts'
@@ -137,19 +137,21 @@ export function recommendationService (database: Database, settings: Config['rec
       // Accumulators are built from one round of fixtures: nearness to the slip's first kick-off counts.
       timing: (begin) => soonness(begin, Math.max(now, Math.min(...slipEvents.map((e) => e.begin_timestamp))))
     })
-    // The user's taste breaks ties between equally strong co-bet evidence.
+    const skipped = new Set(skip)
+    const open = scored.filter((s) => !skipped.has(s.eventId)).sort((a, b) => b.score - a.score)
+    // The user's taste breaks ties between equally strong co-bet evidence; it is read only when the
+    // events that would fill the slots hold such a tie.
     const tieBreak = new Map<number, number>()
-    if (userId !== undefined) {
+    const tied = open.slice(0, limit + 1).some((s, i, list) => i > 0 && s.score === (list[i - 1] as Scored).score)
+    if (userId !== undefined && tied) {
       const taste = await inputs.taste()
-      const tasteCandidates = [...candidates, ...partners.map((p) => ({ eventId: p.eventId, begin: p.begin, features: [] }))]
-      for (const s of scoreAffinity({ candidates: tasteCandidates, shares: taste.shares, counts: taste.profile.features, totalCoupons: taste.totalCoupons, timing: () => 1 })) tieBreak.set(s.eventId, s.score)
+      for (const s of scoreAffinity({ candidates, shares: taste.shares, counts: taste.profile.features, totalCoupons: taste.totalCoupons, timing: () => 1 })) tieBreak.set(s.eventId, s.score)
     }
     const begins = new Map([...candidates, ...partners].map((c) => [c.eventId, c.begin]))
-    scored.sort((a, b) => b.score - a.score || (tieBreak.get(b.eventId) ?? 0) - (tieBreak.get(a.eventId) ?? 0) ||
+    open.sort((a, b) => b.score - a.score || (tieBreak.get(b.eventId) ?? 0) - (tieBreak.get(a.eventId) ?? 0) ||
       (begins.get(a.eventId) ?? 0) - (begins.get(b.eventId) ?? 0) || a.eventId - b.eventId)
-    const skipped = new Set(skip)
     const slots = new SlotFiller<Event>(limit, skipped, now)
-    const top = scored.filter((s) => !skipped.has(s.eventId)).slice(0, limit)
+    const top = open.slice(0, limit)
     const events = await repos.events.findMany(top.map((s) => s.eventId))
     slots.offer(top.map((s) => events.get(s.eventId)).filter((e): e is Event => e !== undefined))
     const reasons = new Map(top.map((s) => [s.eventId, s.reason]))

@@ -12,7 +12,7 @@ import type { FeatureMatch, UserSelectionRow } from '../storage/repositories/tas
 import { eventTitle, kindOf } from './features.ts'
 import type { ShortCache } from './cache.ts'
 import type { TasteCandidate } from './algorithms/affinity.ts'
-import { relatedLeagues, type PartnerEvidence } from './algorithms/co-bet.ts'
+import { relatedLeagues, strongest, type PartnerEvidence } from './algorithms/co-bet.ts'
 import { HORIZON_MICROS, leadTimeCdf, timingWeight, type LeadTimeCdf } from './algorithms/timing.ts'
 import { rankTrends, trendsAt, trendsFromBets, type Trend } from './algorithms/trending.ts'
 import { profileFromRows, sharesAt, topFeatures, type Profile } from './profile.ts'
@@ -46,6 +46,22 @@ export interface Taste {
 /** Where a feature's upcoming events are cached: live, or as of an instant. */
 export function featureCacheKey (feature: string, at?: number): string {
   return `${at === undefined ? 'live' : `at:${at}`}:${feature}`
+}
+
+/**
+ * Rows for each of `keys` from `cache`, reading the ones not cached in one call (`readMissing`) and caching
+ * each key's share of that read (`keyOf` tells a row's key).
+ */
+async function perKey<R> (cache: ShortCache<R[]>, keys: readonly string[], cacheKey: (key: string) => string, readMissing: (keys: string[]) => Promise<R[]>, keyOf: (row: R) => string): Promise<R[]> {
+  const lists = keys.map((key) => cache.peek(cacheKey(key)))
+  const missing = [...new Set(keys.filter((_, i) => lists[i] === undefined))]
+  if (missing.length > 0) {
+    const read = readMissing(missing)
+    const byKey = new Map(missing.map((key) => [key, read.then((rows) => rows.filter((r) => keyOf(r) === key))]))
+    for (const [key, list] of byKey) cache.set(cacheKey(key), list)
+    keys.forEach((key, i) => { lists[i] ??= byKey.get(key) })
+  }
+  return (await Promise.all(lists as Array<Promise<R[]>>)).flat()
 }
 
 function once<T> (load: () => Promise<T>): () => Promise<T> {
@@ -87,17 +103,11 @@ export class RequestInputs {
    * in it are read in one statement. An event that ended meanwhile is left out when the slots are filled.
    */
   async candidates (features: readonly string[]): Promise<TasteCandidate[]> {
-    const cacheKey = (feature: string) => featureCacheKey(feature, this.at)
-    const lists = features.map((feature) => this.caches.features.peek(cacheKey(feature)))
-    const missing = [...new Set(features.filter((_, i) => lists[i] === undefined))]
-    if (missing.length > 0) {
+    const notBefore = await this.notBefore()
+    const matches = await perKey(this.caches.features, features, (feature) => featureCacheKey(feature, this.at), (missing) => {
       const lookups = missing.map((key) => ({ key, limit: kindOf(key) === 'team' ? CANDIDATE_LIMITS.perTeam : CANDIDATE_LIMITS.perLeague }))
-      const read = this.repos.tastes.openEventsByFeature(lookups, this.now, await this.notBefore(), this.now + CANDIDATE_WINDOW_MICROS)
-      const byFeature = new Map(missing.map((feature) => [feature, read.then((matches) => matches.filter((m) => m.feature === feature))]))
-      for (const [feature, list] of byFeature) this.caches.features.set(cacheKey(feature), list)
-      features.forEach((feature, i) => { lists[i] ??= byFeature.get(feature) })
-    }
-    const matches = (await Promise.all(lists as Array<Promise<FeatureMatch[]>>)).flat()
+      return this.repos.tastes.openEventsByFeature(lookups, this.now, notBefore, this.now + CANDIDATE_WINDOW_MICROS)
+    }, (m) => m.feature)
     const byEvent = new Map<number, { begin: number, features: string[] }>()
     for (const m of matches) {
       const entry = byEvent.get(m.eventId)
@@ -109,17 +119,7 @@ export class RequestInputs {
 
   /** The leagues bet together with each of `leagues` (platform-wide totals, shared through the cache). */
   async leaguePartners (leagues: readonly string[]): Promise<LeaguePairDelta[]> {
-    const lists = leagues.map((league) => this.caches.leaguePairs.peek(league))
-    const missing = leagues.filter((_, i) => lists[i] === undefined)
-    if (missing.length > 0) {
-      const read = this.repos.coBets.leaguePartners(missing)
-      for (const league of missing) {
-        const list = read.then((pairs) => pairs.filter((p) => p.league === league))
-        this.caches.leaguePairs.set(league, list)
-        leagues.forEach((l, i) => { if (l === league) lists[i] = list })
-      }
-    }
-    return (await Promise.all(lists as Array<Promise<LeaguePairDelta[]>>)).flat()
+    return perKey(this.caches.leaguePairs, leagues, (league) => league, (missing) => this.repos.coBets.leaguePartners(missing), (p) => p.league)
   }
 
   /** The league and team keys a taste looks for open events with. */
@@ -129,7 +129,7 @@ export class RequestInputs {
   }
 
   async relatedLeagueKeys (): Promise<string[]> {
-    return [...await this.related()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, CANDIDATE_LIMITS.relatedLeagues).map(([key]) => key)
+    return strongest(await this.related(), CANDIDATE_LIMITS.relatedLeagues)
   }
 
   private async loadTaste (): Promise<Taste> {

@@ -11,7 +11,7 @@ import type { Database } from '../storage/database.ts'
 import { repositories } from '../storage/repositories/index.ts'
 import { scoreAffinity } from './algorithms/affinity.ts'
 import { soonness, type Scored } from './algorithms/scored.ts'
-import { leagueCandidatesOf, relatedLeagues, scoreCoBet, type PartnerEvidence } from './algorithms/co-bet.ts'
+import { leagueCandidatesOf, relatedLeagues, scoreCoBet, strongest, type PartnerEvidence } from './algorithms/co-bet.ts'
 import { ShortCache } from './cache.ts'
 import { eventTitle, leagueKey } from './features.ts'
 import { algorithms, type FillSource, type Ranked } from './registry.ts'
@@ -126,16 +126,16 @@ export function recommendationService (database: Database, settings: Config['rec
       .map((p) => ({ ...p, withTitle }))
     const leagues = new Map(slipEvents.map((e) => [leagueKey(e), 1 / slipEvents.length]))
     const related = relatedLeagues(leagues, await inputs.leaguePartners([...leagues.keys()]))
-    const relatedKeys = [...related].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, CANDIDATE_LIMITS.relatedLeagues).map(([k]) => k)
-    const candidates = await inputs.candidates(relatedKeys)
+    const candidates = await inputs.candidates(strongest(related, CANDIDATE_LIMITS.relatedLeagues))
     const first = slipEvents[0] as Event
+    const firstKickOff = Math.max(now, Math.min(...slipEvents.map((e) => e.begin_timestamp)))
     const scored = scoreCoBet({
       partners,
       leagueCandidates: leagueCandidatesOf(candidates),
       related,
       leagueLabel: slipEvents.length === 1 ? `${first.league} (${first.country})` : undefined,
       // Accumulators are built from one round of fixtures: nearness to the slip's first kick-off counts.
-      timing: (begin) => soonness(begin, Math.max(now, Math.min(...slipEvents.map((e) => e.begin_timestamp))))
+      timing: (begin) => soonness(begin, firstKickOff)
     })
     const skipped = new Set(skip)
     const open = scored.filter((s) => !skipped.has(s.eventId)).sort((a, b) => b.score - a.score)

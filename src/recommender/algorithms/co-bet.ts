@@ -31,6 +31,11 @@ export function relatedLeagues (weights: ReadonlyMap<string, number>, pairs: rea
   return related
 }
 
+/** The `n` keys with the largest values, largest first (ties by key, for stable answers). */
+export function strongest (values: ReadonlyMap<string, number>, n: number): string[] {
+  return [...values].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, n).map(([key]) => key)
+}
+
 /** Event-level evidence counts fully; league-level evidence half (it is a weaker, broader signal). */
 export const LEAGUE_EVIDENCE_WEIGHT = 0.5
 

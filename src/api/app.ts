@@ -3,6 +3,8 @@
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import type { FastifyBaseLogger } from 'fastify'
+import { Counter } from 'prom-client'
+import { guardrailService } from '../catalog/guardrails.ts'
 import { catalogService } from '../catalog/service.ts'
 import type { Config } from '../config/config.ts'
 import { createIdGenerator } from '../domain/ids.ts'
@@ -10,6 +12,7 @@ import { createBaseApp } from '../http/base-app.ts'
 import { recommendationService } from '../recommender/service.ts'
 import type { Database } from '../storage/database.ts'
 import { entityRoutes } from './routes/entities.ts'
+import { guardrailRoutes } from './routes/guardrails.ts'
 import { recommendationRoutes } from './routes/recommendations.ts'
 
 export interface ApiOptions {
@@ -19,7 +22,7 @@ export interface ApiOptions {
 }
 
 export async function buildApi ({ config, database, logger }: ApiOptions) {
-  const { app } = createBaseApp({ config, service: 'api', logger })
+  const { app, registry } = createBaseApp({ config, service: 'api', logger })
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -29,7 +32,7 @@ export async function buildApi ({ config, database, logger }: ApiOptions) {
         description: 'Users, sports events and betting coupons in; event recommendations out.'
       },
       components: { securitySchemes: { apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key' } } },
-      tags: [{ name: 'users' }, { name: 'events' }, { name: 'coupons' }, { name: 'recommendations' }]
+      tags: [{ name: 'users' }, { name: 'events' }, { name: 'coupons' }, { name: 'recommendations' }, { name: 'responsible gambling' }]
     }
   })
   await app.register(swaggerUi, { routePrefix: '/docs' })
@@ -37,12 +40,19 @@ export async function buildApi ({ config, database, logger }: ApiOptions) {
   // The seed answers {"msg": "Hello World"} here; a client probing the root learns where the docs are.
   app.get('/', { schema: { hide: true } }, async () => ({ service: 'betting-recommendations API', docs: '/docs', openapi: '/openapi.json' }))
 
-  const recommender = recommendationService(database, config.recommender)
+  const withheld = new Counter({
+    name: 'recommendations_withheld_total',
+    help: "Recommendation answers a user's responsible-gambling flags changed: self_excluded (no events) or marketing_opt_out (non-personalised)",
+    labelNames: ['reason', 'path'],
+    registers: [registry]
+  })
+  const recommender = recommendationService(database, config.recommender, (reason, path) => withheld.inc({ reason, path }))
   const catalog = catalogService(database, createIdGenerator(config.instanceId), config.recommender, recommender.committed)
   // A database upgraded from before the recommender's state existed gets it once, before serving.
   if (await recommender.rebuildIfStale()) app.log.info('recommender state rebuilt from the stored events and coupons')
   entityRoutes(app, catalog)
   recommendationRoutes(app, recommender)
+  guardrailRoutes(app, guardrailService(database))
   await app.ready()
   return app
 }

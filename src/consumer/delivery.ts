@@ -15,8 +15,19 @@ export class ApiUnavailableError extends Error {
   override name = 'ApiUnavailableError'
 }
 
+/** Where a record goes: its entity's bulk endpoint, or the responsible-gambling one. */
+export type DeliveryTarget = EntityName | 'responsible-gambling'
+
+// Changes that came through Kafka are recorded in the audit history with the source `gateway`.
+const BULK_PATHS: Record<DeliveryTarget, string> = {
+  users: '/users/bulk',
+  events: '/events/bulk',
+  coupons: '/coupons/bulk',
+  'responsible-gambling': '/responsible-gambling/bulk?source=gateway'
+}
+
 export interface ApiClient {
-  deliver (entity: EntityName, records: unknown[]): Promise<Outcome[]>
+  deliver (target: DeliveryTarget, records: unknown[]): Promise<Outcome[]>
   close (): Promise<void>
 }
 
@@ -28,10 +39,10 @@ export function createApiClient (apiUrl: string, apiKey: string): ApiClient {
   if (apiKey !== '') headers[API_KEY_HEADER] = apiKey
 
   return {
-    async deliver (entity, records) {
+    async deliver (target, records) {
       let answer
       try {
-        answer = await pool.request({ method: 'POST', path: `/${entity}/bulk`, headers, body: JSON.stringify(records) })
+        answer = await pool.request({ method: 'POST', path: BULK_PATHS[target], headers, body: JSON.stringify(records) })
       } catch (error) {
         throw new ApiUnavailableError(`API unreachable at ${apiUrl}: ${(error as Error).message}`)
       }

@@ -15,7 +15,7 @@ import { kafkaBrokers } from '../config/config.ts'
 import type { EntityName } from '../domain/entities.ts'
 import type { EntityTopics } from '../kafka/topics.ts'
 import { decodeRecord } from './decode.ts'
-import { ApiUnavailableError, type ApiClient, type Outcome } from './delivery.ts'
+import { ApiUnavailableError, type ApiClient, type DeliveryTarget, type Outcome } from './delivery.ts'
 import { Headers, type SideProducer, type SideRecord } from './side-topics.ts'
 
 type KafkaMessage = Message<Buffer, Buffer, Buffer, Buffer>
@@ -189,17 +189,21 @@ async function waitUntilDue (message: KafkaMessage, signal: AbortSignal): Promis
 async function processBatch (batch: KafkaMessage[], options: WorkerOptions): Promise<BatchSummary | undefined> {
   const { entity, topics, signal } = options
   const outcomes: Array<Outcome | undefined> = new Array(batch.length)
-  const deliverable: Array<{ index: number, value: unknown, bytes: number }> = []
+  // Records first, then responsible-gambling changes (users topic only), so that a change finds a user
+  // stored by the same batch; each keeps its order within its target.
+  const deliverable = new Map<DeliveryTarget, Array<{ index: number, value: unknown, bytes: number }>>([[entity, []], ['responsible-gambling', []]])
   batch.forEach((message, index) => {
     const decoded = decodeRecord(message.value, entity)
-    if (decoded.ok) deliverable.push({ index, value: decoded.value, bytes: message.value?.length ?? 0 })
+    if (decoded.ok) deliverable.get(decoded.target)?.push({ index, value: decoded.value, bytes: message.value?.length ?? 0 })
     else outcomes[index] = { kind: 'refused', status: 0, code: 'POISON', reason: decoded.reason }
   })
 
-  for (const chunk of byBytes(deliverable, MAX_BULK_BYTES)) {
-    const answers = await deliverWithBackoff(options, entity, chunk.map((d) => d.value))
-    if (answers === undefined) return undefined
-    chunk.forEach((d, i) => { outcomes[d.index] = answers[i] })
+  for (const [target, records] of deliverable) {
+    for (const chunk of byBytes(records, MAX_BULK_BYTES)) {
+      const answers = await deliverWithBackoff(options, target, chunk.map((d) => d.value))
+      if (answers === undefined) return undefined
+      chunk.forEach((d, i) => { outcomes[d.index] = answers[i] })
+    }
   }
 
   const sideRecords: SideRecord[] = []
@@ -262,14 +266,14 @@ function * byBytes<T extends { bytes: number }> (items: T[], maxBytes: number): 
 }
 
 /** Retries while the API is unavailable, with capped exponential backoff; undefined when asked to stop. */
-async function deliverWithBackoff (options: WorkerOptions, entity: EntityName, values: unknown[]): Promise<Outcome[] | undefined> {
+async function deliverWithBackoff (options: WorkerOptions, target: DeliveryTarget, values: unknown[]): Promise<Outcome[] | undefined> {
   for (let attempt = 0; !options.signal.aborted; attempt++) {
     try {
-      return await options.api.deliver(entity, values)
+      return await options.api.deliver(target, values)
     } catch (error) {
       if (!(error instanceof ApiUnavailableError)) throw error
       const delay = Math.min(200 * 2 ** attempt, 10_000)
-      options.log.warn({ err: error.message, entity, retryInMs: delay }, 'API unavailable; will retry the batch')
+      options.log.warn({ err: error.message, target, retryInMs: delay }, 'API unavailable; will retry the batch')
       await sleep(delay, undefined, { signal: options.signal }).catch(() => {})
     }
   }

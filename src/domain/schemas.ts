@@ -95,11 +95,23 @@ export const Reason = Type.Object({
 
 export const RecommendedEvent = Type.Object({ ...Event.properties, reason: Reason })
 
+/** What every recommendation answer adds: whether the user's bets chose the events, and why none are shown. */
+const Guarded = {
+  personalised: Type.Boolean({
+    description: "Whether the user's own bets chose the events; false for the non-personalised list a marketing opt-out gets, " +
+      'for trending, and for suggestions asked without a user.'
+  }),
+  withheld: Type.Union([Type.Literal('self_excluded'), Type.Null()], {
+    description: 'Why no events are shown: the user is self-excluded (responsible gambling); null otherwise.'
+  })
+}
+
 export const Recommendation = Type.Object({
   id: Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description: 'Identifies the content (a 52-bit digest): the same user, algorithm and events give the same id.' }),
   user_id: Id,
   algorithm: Type.String(),
   generated_at: Timestamp,
+  ...Guarded,
   events: Type.Array(RecommendedEvent)
 })
 
@@ -117,6 +129,7 @@ export const SlipInput = Type.Object({
 
 export const Suggestions = Type.Object({
   algorithm: Type.String(),
+  ...Guarded,
   events: Type.Array(RecommendedEvent)
 })
 
@@ -124,6 +137,53 @@ export const GenerateResult = Type.Object({
   message: Type.String(),
   users: Type.Integer(),
   elapsed_ms: Type.Number()
+})
+
+const REASON_MAX = 500
+
+export const GuardrailsInput = Type.Object({
+  self_excluded_until: Type.Optional(Type.Union([TimestampInput, Type.Null()], {
+    description: 'ISO-8601 instant the self-exclusion ends (a far-future one means indefinite); null lifts it.'
+  })),
+  marketing_opt_out: Type.Optional(Type.Boolean({ description: 'true: only non-personalised recommendations.' })),
+  reason: Type.Optional(Type.String({ maxLength: REASON_MAX, description: 'Why, for the audit history.' })),
+  change_id: Type.Optional(IdInput)
+}, {
+  description: 'A responsible-gambling change: the fields sent are set, the others kept; at least one of self_excluded_until ' +
+    'and marketing_opt_out. A change_id names the change: the same change_id again changes nothing.'
+})
+
+export const GuardrailsBulkEntry = Type.Object({ user_id: IdInput, ...GuardrailsInput.properties }, {
+  description: 'One user\'s responsible-gambling change.'
+})
+
+export const GuardrailsBulkRequest = Type.Array(Type.Unknown(), { minItems: 1, maxItems: 5000, description: 'Changes, each validated on its own and applied in order.' })
+
+export const Guardrails = Type.Object({
+  user_id: Id,
+  self_excluded_until: Type.Union([Timestamp, Type.Null()]),
+  self_excluded: Type.Boolean({ description: 'Whether the self-exclusion is in force now.' }),
+  marketing_opt_out: Type.Boolean(),
+  updated_at: Type.Union([Timestamp, Type.Null()], { description: 'When a change last moved a field; null if none ever did.' })
+}, { description: "A user's responsible-gambling state." })
+
+const GuardrailValue = Type.Union([Timestamp, Type.Boolean(), Type.Null()])
+
+export const GuardrailsHistoryEntry = Type.Object({
+  at: Timestamp,
+  source: Type.Union([Type.Literal('api'), Type.Literal('gateway'), Type.Literal('bulk')]),
+  reason: Type.Union([Type.String(), Type.Null()]),
+  change_id: Type.Union([Type.Integer(), Type.Null()]),
+  changes: Type.Array(Type.Object({
+    field: Type.Union([Type.Literal('self_excluded_until'), Type.Literal('marketing_opt_out')]),
+    old: GuardrailValue,
+    new: GuardrailValue
+  }))
+})
+
+export const GuardrailsWithHistory = Type.Object({
+  ...Guardrails.properties,
+  history: Type.Array(GuardrailsHistoryEntry, { description: 'Every change that moved a field, oldest first.' })
 })
 
 export const ErrorBody = Type.Object({
@@ -151,3 +211,7 @@ export type RecommendationResponse = Static<typeof Recommendation>
 export type SlipInput = Static<typeof SlipInput>
 export type SuggestionsResponse = Static<typeof Suggestions>
 export type ErrorBody = Static<typeof ErrorBody>
+export type GuardrailsInput = Static<typeof GuardrailsInput>
+export type GuardrailsBulkEntry = Static<typeof GuardrailsBulkEntry>
+export type GuardrailsResponse = Static<typeof Guardrails>
+export type GuardrailsWithHistoryResponse = Static<typeof GuardrailsWithHistory>

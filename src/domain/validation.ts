@@ -6,7 +6,8 @@ import type { TSchema } from 'typebox'
 import { isCountryCode, isCurrencyCode } from './codes.ts'
 import type { NewCoupon, NewEvent, NewUser } from './entities.ts'
 import { ValidationError, type FieldError } from './errors.ts'
-import { CouponInput, EventInput, SLIP_DEFAULT_LIMIT, UserInput, type SlipInput } from './schemas.ts'
+import { INDEFINITE, INDEFINITE_FROM_YEAR, type GuardrailChange } from './responsible-gambling.ts'
+import { CouponInput, EventInput, GuardrailsBulkEntry, SLIP_DEFAULT_LIMIT, UserInput, type GuardrailsInput, type SlipInput } from './schemas.ts'
 import { parseTimestamp } from './time.ts'
 
 /** Bodies are validated strictly (no coercion: `true` is not an id); query strings and paths are text, so coerced. */
@@ -156,6 +157,51 @@ export function normaliseSlip (input: SlipInput): { userId?: number, eventIds: n
     return eventId
   })
   return finish(errors, { ...(userId === undefined ? {} : { userId }), eventIds, limit: input.limit ?? SLIP_DEFAULT_LIMIT })
+}
+
+const YEAR = /^\s*(\d{4})-/
+const INDEFINITE_FROM = Date.UTC(INDEFINITE_FROM_YEAR, 0, 1) * 1000
+
+/** An exclusion's end: an instant, or INDEFINITE for one from the year 2200 on (9999-12-31 included). */
+function exclusionEnd (errors: FieldError[], text: string | undefined): number | undefined {
+  if (text === undefined) return undefined
+  const year = Number(YEAR.exec(text)?.[1] ?? 0)
+  // The rest of a far-future instant is checked as if it were in 2200, whose microseconds are exact.
+  const micros = parseTimestamp(year >= INDEFINITE_FROM_YEAR ? text.replace(YEAR, `${INDEFINITE_FROM_YEAR}-`) : text)
+  if (micros === undefined) {
+    errors.push({ field: 'body.self_excluded_until', message: 'must be an ISO-8601 timestamp' })
+    return undefined
+  }
+  return micros >= INDEFINITE_FROM ? INDEFINITE : micros
+}
+
+/** A responsible-gambling change for the user the path (or the bulk entry) names. */
+export function normaliseGuardrailChange (input: GuardrailsInput, userId: number): GuardrailChange {
+  const errors: FieldError[] = []
+  if (input.self_excluded_until === undefined && input.marketing_opt_out === undefined) {
+    errors.push({ field: 'body', message: 'must set self_excluded_until or marketing_opt_out' })
+  }
+  const until = input.self_excluded_until === null ? null : exclusionEnd(errors, input.self_excluded_until)
+  if (input.reason !== undefined) storableText(errors, 'body.reason', input.reason)
+  const changeId = toId(input.change_id)
+  if (changeId !== undefined && !Number.isSafeInteger(changeId)) errors.push({ field: 'body.change_id', message: 'must be a safe integer' })
+  return finish(errors, {
+    userId,
+    ...(until === undefined ? {} : { selfExcludedUntil: until }),
+    ...(input.marketing_opt_out === undefined ? {} : { marketingOptOut: input.marketing_opt_out }),
+    ...(input.reason === undefined ? {} : { reason: input.reason }),
+    ...(changeId === undefined ? {} : { changeId })
+  })
+}
+
+const checkGuardrailEntryShape = compile<GuardrailsBulkEntry>(GuardrailsBulkEntry)
+
+/** A bulk entry (or a change that came through Kafka): schema check, then the change for its user_id. */
+export function parseGuardrailEntry (body: unknown): GuardrailChange {
+  const entry = checkGuardrailEntryShape(body)
+  const userId = toId(entry.user_id) as number
+  if (!Number.isSafeInteger(userId)) throw new ValidationError([{ field: 'body.user_id', message: 'must be a safe integer' }])
+  return normaliseGuardrailChange(entry, userId)
 }
 
 /** Schema check then normalisation, for records that did not come through a route's schema (bulk, Kafka). */

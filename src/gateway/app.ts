@@ -8,11 +8,12 @@ import type { Config } from '../config/config.ts'
 import type { EntityName } from '../domain/entities.ts'
 import { DomainError, ErrorCodes, ValidationError } from '../domain/errors.ts'
 import type { IdGenerator } from '../domain/ids.ts'
-import { CouponInput, ErrorBody, EventInput, UserInput } from '../domain/schemas.ts'
-import { normalisers } from '../domain/validation.ts'
+import { CouponInput, ErrorBody, EventInput, GuardrailsInput, UserInput } from '../domain/schemas.ts'
+import { normaliseGuardrailChange, normalisers } from '../domain/validation.ts'
 import { createBaseApp } from '../http/base-app.ts'
 import { entityTopics } from '../kafka/topics.ts'
-import { encodeRecord } from '../kafka/wire.ts'
+import { encodeGuardrailChange, encodeRecord } from '../kafka/wire.ts'
+import { decimalIdParams, IdParam } from '../http/params.ts'
 import { KafkaUnavailableError, type RecordProducer } from './producer.ts'
 
 export const MAX_BATCH_RECORDS = 1000
@@ -91,6 +92,24 @@ export async function buildGateway ({ config, producer, nextId, logger }: Gatewa
       return reply.status(202).send({ results })
     })
   }
+  const usersTopic = entityTopics(config.kafka.topicPrefix, 'users').main
+  app.put('/users/:user_id/responsible-gambling', {
+    preValidation: decimalIdParams,
+    schema: {
+      summary: "Accept a user's responsible-gambling change into Kafka (the users topic, keyed by user id)",
+      params: IdParam('user_id'),
+      body: GuardrailsInput,
+      response: { 202: Type.Object({ ...Accepted.properties, id: Type.Integer({ description: 'The change_id: sending it again changes nothing.' }) }), ...errors, 404: ErrorBody }
+    }
+  }, async (request, reply) => {
+    const userId = request.params.user_id
+    const change = normaliseGuardrailChange(request.body, userId)
+    const changeId = change.changeId ?? nextId()
+    const value = encodeGuardrailChange({ ...request.body, user_id: userId, change_id: changeId })
+    const [ack] = await produce(usersTopic, [{ key: String(userId), value }])
+    return reply.status(202).send({ id: changeId, topic: usersTopic, partition: ack?.partition ?? 0, offset: ack?.offset ?? 0 })
+  })
+
   await app.ready()
   return app
 }

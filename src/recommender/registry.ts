@@ -20,6 +20,8 @@ export type FillSource = 'sports' | 'trending' | 'popular'
 
 export interface Algorithm {
   description: string
+  /** Whether the user's own bets choose the events (false: what all bettors do, as trending). */
+  personal: boolean
   /**
    * Where empty slots are filled from, in order: the user's most bet sports soonest first (the frequency
    * rule), the trending list, the most-bet-on open events. Frequency itself only takes the last, as its rule says.
@@ -58,6 +60,7 @@ function beginsOf (...lists: Array<ReadonlyArray<{ eventId: number, begin: numbe
 
 export const algorithms: Record<AlgorithmName, Algorithm> = {
   frequency: {
+    personal: true,
     description: "The reference's rule, made deterministic: open events of your most bet sport, soonest first, then your next sports, then the most bet-on open events.",
     fill: ['popular'],
     async rank (inputs, limit) {
@@ -78,6 +81,7 @@ export const algorithms: Record<AlgorithmName, Algorithm> = {
     }
   },
   affinity: {
+    personal: true,
     fill: ['sports', 'trending', 'popular'],
     description: 'Your own taste: open events sharing participants, league (by sport, country and name) and sport with your coupons, recent ones weighing more; sooner events first among equals.',
     async rank (inputs) {
@@ -86,6 +90,7 @@ export const algorithms: Record<AlgorithmName, Algorithm> = {
     }
   },
   trending: {
+    personal: false,
     fill: ['trending', 'popular'],
     description: 'What bettors back right now: open events by time-decayed bet volume. Needs no history, so it also serves new users.',
     async rank (inputs) {
@@ -93,6 +98,7 @@ export const algorithms: Record<AlgorithmName, Algorithm> = {
     }
   },
   'co-bet': {
+    personal: true,
     fill: ['sports', 'trending', 'popular'],
     description: 'Bet together: open events other bettors put on the same coupon as your open bets, and events of the leagues most often bet together with yours.',
     async rank (inputs) {
@@ -102,6 +108,7 @@ export const algorithms: Record<AlgorithmName, Algorithm> = {
     }
   },
   hybrid: {
+    personal: true,
     fill: ['sports', 'trending', 'popular'],
     description: 'The blend: your taste (affinity) first, refined by what is bet together (co-bet) and what bettors back right now (trending).',
     async rank (inputs) {

@@ -1,12 +1,14 @@
 // Wires the repositories to the algorithms. A recommendation is computed when asked, from state kept up to
 // date on every stored coupon, so it is always fresh and a GET costs a few indexed lookups whatever the
 // number of users. Every path — each algorithm, live and `?at=`, bet-slip suggestions, related events —
-// ends in `finish`, the one place that turns chosen events into the answer.
+// goes through `answer`, the one place that applies the user's responsible-gambling flags and turns
+// chosen events into the answer.
 import { createHash } from 'node:crypto'
 import type { Config } from '../config/config.ts'
 import type { AlgorithmName } from '../domain/algorithms.ts'
 import type { Event } from '../domain/entities.ts'
 import { eventNotFound, eventsMissing, userNotFound } from '../domain/errors.ts'
+import { withholding, type Withholding } from '../domain/responsible-gambling.ts'
 import type { Database } from '../storage/database.ts'
 import { repositories } from '../storage/repositories/index.ts'
 import { scoreAffinity } from './algorithms/affinity.ts'
@@ -22,18 +24,45 @@ import { StateTally } from './state.ts'
 
 export type RecommendedEvent = Event & { reason: Reason }
 
-export interface RecommendationResult {
+/** What every path answers: the events, whether the user's own bets chose them, and why none were shown. */
+export interface Answer {
+  events: RecommendedEvent[]
+  personalised: boolean
+  withheld: 'self_excluded' | null
+}
+
+export interface RecommendationResult extends Answer {
   id: number
   user_id: number
   algorithm: AlgorithmName
   generated_at: number
-  events: RecommendedEvent[]
 }
 
-export interface SlipResult { algorithm: 'co-bet', events: RecommendedEvent[] }
+export interface SlipResult extends Answer { algorithm: 'co-bet' }
 
 export interface RecommendOptions { limit: number, at?: number, algorithm?: AlgorithmName }
 export interface SlipRequest { userId?: number, eventIds: number[], limit: number }
+export interface RelatedRequest { eventId: number, userId?: number, limit: number }
+
+export type RecommendationPath = 'recommendation' | 'slip' | 'related'
+
+/** Told of every answer a user's responsible-gambling flags changed (the API counts them in /metrics). */
+export type WithheldListener = (reason: NonNullable<Withholding>, path: RecommendationPath) => void
+
+type Chosen = ReadonlyArray<{ event: Event, reason: ReasonDraft }>
+
+/** One read path as the gate sees it: whose, as of when, and how to choose events when nothing is withheld. */
+interface PathRequest {
+  path: RecommendationPath
+  userId: number | undefined
+  at: number | undefined
+  limit: number
+  /** Whether the chosen events depend on the user's own bets (false: on what all bettors do). */
+  personal: boolean
+  /** Events never to show besides the user's own bets (the slip's own selections). */
+  skip?: readonly number[]
+  choose (inputs: RequestInputs): Promise<Chosen>
+}
 
 export interface AlgorithmInfo { name: AlgorithmName, description: string, default: boolean }
 
@@ -41,7 +70,7 @@ const REBUILD_PAGE = 2000
 /** Leagues and participants whose upcoming events one API instance keeps at once. */
 const FEATURE_CACHE_ENTRIES = 50_000
 
-export function recommendationService (database: Database, settings: Config['recommender']) {
+export function recommendationService (database: Database, settings: Config['recommender'], onWithheld?: WithheldListener) {
   const repos = repositories(database.db)
   const caches: RecommenderCaches = {
     trends: new ShortCache(settings.cacheMs),
@@ -50,14 +79,33 @@ export function recommendationService (database: Database, settings: Config['rec
     leaguePairs: new ShortCache(settings.cacheMs, FEATURE_CACHE_ENTRIES)
   }
 
-  /** The one exit of every recommendation path: chosen events with their reasons in words. */
-  function finish (chosen: ReadonlyArray<{ event: Event, reason: ReasonDraft }>): RecommendedEvent[] {
-    return chosen.map(({ event, reason }) => ({ ...event, reason: explain(reason, event) }))
+  /**
+   * The one gate of every recommendation path. A user self-excluded at the instant asked gets no events;
+   * one who opted out of marketing gets the cold-start list (most bet-on open events), not personalised;
+   * everyone else gets what the path chooses. An algorithm is only ever reached through here.
+   */
+  async function answer (request: PathRequest): Promise<Answer> {
+    const now = request.at ?? Date.now() * 1000
+    let withheld: Withholding
+    if (request.userId !== undefined) {
+      const guardrails = await repos.guardrails.ofUser(request.userId)
+      if (guardrails === undefined) throw userNotFound()
+      withheld = withholding(guardrails, Date.now() * 1000, now)
+    }
+    if (withheld !== undefined) onWithheld?.(withheld, request.path)
+    if (withheld === 'self_excluded') return { events: [], personalised: false, withheld }
+    const inputs = new RequestInputs(repos, settings, caches, request.userId, now, request.at)
+    const chosen = withheld === 'marketing_opt_out'
+      ? await fillSlots(inputs, [], request.limit, ['popular'], request.skip)
+      : await request.choose(inputs)
+    const events = chosen.map(({ event, reason }) => ({ ...event, reason: explain(reason, event) }))
+    return { events, personalised: withheld === undefined && request.personal && request.userId !== undefined, withheld: null }
   }
 
-  /** Fills the slots from the ranking, then from the algorithm's fill sources in order. */
-  async function fillSlots (inputs: RequestInputs, ranked: readonly Ranked[], limit: number, fill: readonly FillSource[]) {
-    const slots = new SlotFiller<Event>(limit, await inputs.excluded(), inputs.now)
+  /** Fills the slots from the ranking, then from the fill sources in order; never the user's bets nor `skip`. */
+  async function fillSlots (inputs: RequestInputs, ranked: readonly Ranked[], limit: number, fill: readonly FillSource[], skip: readonly number[] = []) {
+    const excluded = await inputs.excluded()
+    const slots = new SlotFiller<Event>(limit, skip.length === 0 ? excluded : new Set([...excluded, ...skip]), inputs.now)
     const reasons = new Map<number, ReasonDraft>()
     const offer = async (list: readonly Ranked[]) => {
       const wanted: Ranked[] = []
@@ -93,13 +141,17 @@ export function recommendationService (database: Database, settings: Config['rec
   }
 
   async function recommend (userId: number, { limit, at, algorithm = settings.algorithm }: RecommendOptions): Promise<RecommendationResult> {
-    if (!(await repos.users.exists(userId))) throw userNotFound()
-    const now = at ?? Date.now() * 1000
-    const inputs = new RequestInputs(repos, settings, caches, userId, now, at)
     const chosen = algorithms[algorithm]
-    const ranked = await chosen.rank(inputs, limit)
-    const events = finish(await fillSlots(inputs, ranked, limit, chosen.fill))
-    return { id: contentId(algorithm, userId, events), user_id: userId, algorithm, generated_at: now, events }
+    const result = await answer({
+      path: 'recommendation',
+      userId,
+      at,
+      limit,
+      personal: chosen.personal,
+      choose: async (inputs) => fillSlots(inputs, await chosen.rank(inputs, limit), limit, chosen.fill)
+    })
+    const generatedAt = at ?? Date.now() * 1000
+    return { id: contentId(algorithm, userId, result.events), user_id: userId, algorithm, generated_at: generatedAt, ...result }
   }
 
   /** Open events most often bet together with the slip's, not on it (nor, with a user, already bet by them). */
@@ -108,18 +160,23 @@ export function recommendationService (database: Database, settings: Config['rec
     const ids = [...new Set(eventIds)]
     const slipEvents = await repos.events.findMany(ids)
     if (slipEvents.size !== ids.length) throw eventsMissing()
-    return { algorithm: 'co-bet', events: finish(await suggest([...slipEvents.values()], userId, limit)) }
+    return suggestions('slip', [...slipEvents.values()], userId, limit)
   }
 
-  async function related (eventId: number, limit: number): Promise<SlipResult> {
+  async function related ({ eventId, userId, limit }: RelatedRequest): Promise<SlipResult> {
     const event = (await repos.events.findMany([eventId])).get(eventId)
     if (event === undefined) throw eventNotFound()
-    return { algorithm: 'co-bet', events: finish(await suggest([event], undefined, limit)) }
+    return suggestions('related', [event], userId, limit)
   }
 
-  async function suggest (slipEvents: Event[], userId: number | undefined, limit: number) {
-    const now = Date.now() * 1000
-    const inputs = new RequestInputs(repos, settings, caches, userId, now, undefined)
+  async function suggestions (path: RecommendationPath, slipEvents: Event[], userId: number | undefined, limit: number): Promise<SlipResult> {
+    const skip = slipEvents.map((e) => e.id)
+    const result = await answer({ path, userId, at: undefined, limit, personal: true, skip, choose: async (inputs) => suggest(inputs, slipEvents, limit) })
+    return { algorithm: 'co-bet', ...result }
+  }
+
+  async function suggest (inputs: RequestInputs, slipEvents: Event[], limit: number): Promise<Chosen> {
+    const { now, userId } = inputs
     const skip = [...slipEvents.map((e) => e.id), ...await inputs.excluded()]
     const withTitle = slipTitle(slipEvents)
     const partners: PartnerEvidence[] = (await repos.coBets.partners(slipEvents.map((e) => e.id), now, limit * 10, skip))

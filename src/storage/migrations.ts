@@ -173,6 +173,35 @@ function migrations (dialect: Dialect): Record<string, Migration> {
         await db.schema.alterTable('events').dropColumn('trend').execute()
         await sql`delete from meta where key = 'recommender_state_stale'`.execute(db)
       }
+    },
+    // Responsible gambling: each user's flags, the audit history of every change that moved one, and the
+    // change ids already applied (a replayed change, even one that moved nothing, must not apply again).
+    '0005_responsible_gambling': {
+      async up (db: Kysely<any>) {
+        await db.schema.createTable('guardrails')
+          .addColumn('user_id', 'bigint', (c) => c.primaryKey().references('users.id'))
+          .addColumn('self_excluded_until', 'bigint')
+          .addColumn('marketing_opt_out', 'integer', (c) => c.notNull())
+          .addColumn('updated_at', 'bigint')
+          .execute()
+        await db.schema.createTable('guardrail_history')
+          .addColumn('user_id', 'bigint', (c) => c.notNull().references('users.id'))
+          .addColumn('seq', 'integer', (c) => c.notNull())
+          .addColumn('at', 'bigint', (c) => c.notNull())
+          .addColumn('source', 'text', (c) => c.notNull())
+          .addColumn('reason', 'text')
+          .addColumn('change_id', 'bigint')
+          .addColumn('changes', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('guardrail_history_pk', ['user_id', 'seq'])
+          .execute()
+        await db.schema.createTable('guardrail_change_ids')
+          .addColumn('change_id', 'bigint', (c) => c.primaryKey())
+          .addColumn('user_id', 'bigint', (c) => c.notNull())
+          .execute()
+      },
+      async down (db: Kysely<any>) {
+        for (const table of ['guardrail_change_ids', 'guardrail_history', 'guardrails']) await db.schema.dropTable(table).execute()
+      }
     }
   }
 }

@@ -95,6 +95,32 @@ export interface LeaguePairsTable {
   together: number
 }
 
+/** A user's responsible-gambling flags (no row: neither set). */
+export interface GuardrailsTable {
+  user_id: number
+  self_excluded_until: number | null
+  marketing_opt_out: number
+  updated_at: number | null
+}
+
+/** Every change that moved a flag, per user in order (seq from 1). */
+export interface GuardrailHistoryTable {
+  user_id: number
+  seq: number
+  at: number
+  source: string
+  reason: string | null
+  change_id: number | null
+  /** The fields moved, old → new, as JSON text. */
+  changes: string
+}
+
+/** Change ids already applied: a replay of one changes nothing. */
+export interface GuardrailChangeIdsTable {
+  change_id: number
+  user_id: number
+}
+
 export interface MetaTable {
   key: string
   value: number
@@ -112,5 +138,8 @@ export interface Tables {
   lead_times: LeadTimesTable
   event_pairs: EventPairsTable
   league_pairs: LeaguePairsTable
+  guardrails: GuardrailsTable
+  guardrail_history: GuardrailHistoryTable
+  guardrail_change_ids: GuardrailChangeIdsTable
   meta: MetaTable
 }

@@ -27,6 +27,8 @@ export interface Pipeline {
   /** Another consumer instance in the same groups; `overrides` on top of the pipeline's (e.g. another API_KEY). */
   startConsumer (overrides?: Partial<Env>): Promise<ConsumerHandle>
   post (path: string, body: unknown, headers?: Record<string, string>): Promise<{ status: number, body: any }>
+  /** PUT to the gateway. */
+  put (path: string, body: unknown): Promise<{ status: number, body: any }>
   deadLetters (entity: EntityName, atLeast: number, timeoutMs?: number): Promise<DeadLetter[]>
   close (): Promise<void>
 }
@@ -77,6 +79,10 @@ export async function startPipeline (dialect: TestDialect, overrides: Partial<En
     startConsumer,
     async post (path, body, headers = {}) {
       const res = await fetch(`${gatewayUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) })
+      return { status: res.status, body: await res.json() }
+    },
+    async put (path, body) {
+      const res = await fetch(`${gatewayUrl}${path}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
       return { status: res.status, body: await res.json() }
     },
     async deadLetters (entity, atLeast, timeoutMs = 30_000) {

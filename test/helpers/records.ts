@@ -39,6 +39,8 @@ export interface Client {
   get (url: string, headers?: Record<string, string>): Promise<Answer>
   /** POST `payload` as JSON (any JSON value). */
   post (url: string, payload?: unknown, headers?: Record<string, string>): Promise<Answer>
+  /** PUT `payload` as JSON. */
+  put (url: string, payload: unknown, headers?: Record<string, string>): Promise<Answer>
   /** POST raw text (or bytes) with the given content type. */
   raw (url: string, payload: string | Buffer, contentType?: string): Promise<Answer>
 }
@@ -58,6 +60,10 @@ export function client (api: Api): Client {
       if (payload === undefined) return answer(await api.inject({ method: 'POST', url, headers }))
       const json = { 'content-type': 'application/json', ...headers }
       return answer(await api.inject({ method: 'POST', url, payload: JSON.stringify(payload), headers: json }))
+    },
+    async put (url, payload, headers) {
+      const json = { 'content-type': 'application/json', ...headers }
+      return answer(await api.inject({ method: 'PUT', url, payload: JSON.stringify(payload), headers: json }))
     },
     async raw (url, payload, contentType) {
       const headers = contentType === undefined ? {} : { 'content-type': contentType }
@@ -82,7 +88,7 @@ export async function countRows (db: Kysely<Tables>, table: TableName): Promise<
 
 /** Row counts of every data table: what "nothing stored" is measured against. */
 export async function snapshotCounts (db: Kysely<Tables>): Promise<Record<string, number>> {
-  const tables: TableName[] = ['users', 'participants', 'events', 'coupons', 'selections', 'user_sport_stats', 'event_features', 'user_features', 'lead_times', 'event_pairs', 'league_pairs']
+  const tables: TableName[] = ['users', 'participants', 'events', 'coupons', 'selections', 'user_sport_stats', 'event_features', 'user_features', 'lead_times', 'event_pairs', 'league_pairs', 'guardrails', 'guardrail_history', 'guardrail_change_ids']
   const counts: Record<string, number> = {}
   for (const table of tables) counts[table] = await countRows(db, table)
   const betCount = await db.selectFrom('events').select((eb) => eb.fn.sum<number>('bet_count').as('n')).executeTakeFirstOrThrow()
@@ -92,7 +98,7 @@ export async function snapshotCounts (db: Kysely<Tables>): Promise<Record<string
 
 /** Empties every data table (children first) so a test starts from a blank database without a new one. */
 export async function emptyTables (db: Kysely<Tables>): Promise<void> {
-  for (const table of ['selections', 'coupons', 'user_sport_stats', 'user_features', 'event_features', 'lead_times', 'event_pairs', 'league_pairs', 'events', 'participants', 'users'] as const) {
+  for (const table of ['guardrail_change_ids', 'guardrail_history', 'guardrails', 'selections', 'coupons', 'user_sport_stats', 'user_features', 'event_features', 'lead_times', 'event_pairs', 'league_pairs', 'events', 'participants', 'users'] as const) {
     await db.deleteFrom(table).execute()
   }
   await db.updateTable('meta').set({ value: 0 }).where('key', '=', 'max_event_duration').execute()

@@ -9,7 +9,7 @@ import { normalisers, parsers } from '../../domain/validation.ts'
 import type { BaseApp } from '../../http/base-app.ts'
 import { domainErrorAnswer } from '../../http/errors.ts'
 import { presentCoupon, presentEvent, presenters, presentUser } from '../present.ts'
-import { decimalIdParams, IdParam, QueryBoolean } from './params.ts'
+import { decimalIdParams, IdParam, QueryBoolean } from '../../http/params.ts'
 
 const errors = (...statuses: number[]) => Object.fromEntries(statuses.map((s) => [s, ErrorBody]))
 const BULK_BODY_LIMIT = 16 * 1024 * 1024

@@ -9,7 +9,7 @@ import { normaliseSlip } from '../../domain/validation.ts'
 import type { BaseApp } from '../../http/base-app.ts'
 import type { RecommendationService } from '../../recommender/service.ts'
 import { presentRecommendation, presentSuggestions } from '../present.ts'
-import { decimalIdParams, IdParam } from './params.ts'
+import { decimalIdParams, IdParam } from '../../http/params.ts'
 
 /** How many events a recommendation holds: the seed's default of 3, at most 50. */
 const LIMIT = { min: 1, max: 50, default: 3 } as const
@@ -62,10 +62,16 @@ export function recommendationRoutes (app: BaseApp, recommender: RecommendationS
       tags: ['events'],
       summary: 'Open events most often bet together with this one',
       params: IdParam('event_id'),
-      querystring: Type.Object({ limit: Limit }),
+      querystring: Type.Object({
+        limit: Limit,
+        user_id: Type.Optional(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description: "Whose page: leaves out the user's own bets and applies their responsible-gambling flags." }))
+      }),
       response: { 200: Suggestions, 404: ErrorBody, 422: ErrorBody }
     }
-  }, async (request) => presentSuggestions(await recommender.related(request.params.event_id, request.query.limit ?? LIMIT.default)))
+  }, async (request) => {
+    const { limit, user_id: userId } = request.query
+    return presentSuggestions(await recommender.related({ eventId: request.params.event_id, userId, limit: limit ?? LIMIT.default }))
+  })
 
   app.post('/recommendation/generate', {
     schema: { tags: ['recommendations'], summary: "Rebuild every algorithm's state from the stored events and coupons", response: { 200: GenerateResult } }

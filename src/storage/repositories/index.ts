@@ -4,6 +4,7 @@ import type { Tables } from '../tables.ts'
 import { coBetRepository } from './co-bets.ts'
 import { couponRepository } from './coupons.ts'
 import { eventRepository } from './events.ts'
+import { guardrailRepository } from './guardrails.ts'
 import { recommendationRepository } from './recommendations.ts'
 import { tasteRepository } from './tastes.ts'
 import { trendRepository } from './trends.ts'
@@ -17,7 +18,8 @@ export function repositories (db: Kysely<Tables>) {
     recommendations: recommendationRepository(db),
     tastes: tasteRepository(db),
     coBets: coBetRepository(db),
-    trends: trendRepository(db)
+    trends: trendRepository(db),
+    guardrails: guardrailRepository(db)
   }
 }
 

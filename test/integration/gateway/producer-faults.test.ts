@@ -1,7 +1,7 @@
 // The gateway's producer when the broker hangs or goes away, on a broker of its own (it is frozen with
 // SIGSTOP and stopped): a 202 names the offset its own record is at, a refusal means nothing was written,
 // and the same producer works again once the broker is back.
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Consumer } from '@platformatic/kafka'
@@ -67,7 +67,27 @@ async function topicContent (config: Config, topic: string, count: number): Prom
   return content
 }
 
-const freeze = () => process.kill(broker.pid as number, 'SIGSTOP')
+/** True once every thread of the process is stopped: the signal is only queued when kill() returns. */
+function stopped (pid: number): boolean {
+  const threads = readdirSync(`/proc/${pid}/task`)
+  return threads.every((tid) => {
+    try {
+      // The state is the field after the parenthesised command name: T when stopped by a signal.
+      return / [Tt] /.test(readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8').replace(/^.*\)/s, ''))
+    } catch {
+      return true // the thread has exited
+    }
+  })
+}
+
+function freeze (): void {
+  const pid = broker.pid as number
+  process.kill(pid, 'SIGSTOP')
+  const deadline = Date.now() + 10_000
+  while (!stopped(pid)) {
+    if (Date.now() > deadline) throw new Error(`broker ${pid} did not stop within 10 s of SIGSTOP`)
+  }
+}
 const thaw = () => process.kill(broker.pid as number, 'SIGCONT')
 
 describe('the gateway producer when the broker hangs or stops', () => {

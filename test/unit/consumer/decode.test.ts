@@ -9,17 +9,25 @@ const user = { id: 1, birth_year: 1990, country: 'GB', currency: 'EUR', gender: 
 
 describe('decodeRecord', () => {
   it('passes a JSON object through, and unwraps the seed\'s create envelope with data as JSON text or an object', () => {
-    expect(decode(JSON.stringify(user))).toEqual({ ok: true, value: user })
-    expect(decode(JSON.stringify({ op: 'create', data: JSON.stringify(user) }))).toEqual({ ok: true, value: user })
-    expect(decode(JSON.stringify({ op: 'CREATE', data: user }))).toEqual({ ok: true, value: user })
+    expect(decode(JSON.stringify(user))).toEqual({ ok: true, value: user, target: 'users' })
+    expect(decode(JSON.stringify({ op: 'create', data: JSON.stringify(user) }))).toEqual({ ok: true, value: user, target: 'users' })
+    expect(decode(JSON.stringify({ op: 'CREATE', data: user }))).toEqual({ ok: true, value: user, target: 'users' })
   })
 
   it('unwraps the reference producers\' envelope: op names the topic\'s entity, any case, data as text or object', () => {
     const { id: _id, ...withoutId } = user
-    expect(decode(referenceEnvelope('users', withoutId))).toEqual({ ok: true, value: withoutId })
-    expect(decode(JSON.stringify({ op: 'Users', data: user }))).toEqual({ ok: true, value: user })
-    expect(decode(JSON.stringify({ op: 'EVENTS', data: { id: 3 } }), 'events')).toEqual({ ok: true, value: { id: 3 } })
-    expect(decode(referenceEnvelope('coupons', { user_id: 1 }), 'coupons')).toEqual({ ok: true, value: { user_id: 1 } })
+    expect(decode(referenceEnvelope('users', withoutId))).toEqual({ ok: true, value: withoutId, target: 'users' })
+    expect(decode(JSON.stringify({ op: 'Users', data: user }))).toEqual({ ok: true, value: user, target: 'users' })
+    expect(decode(JSON.stringify({ op: 'EVENTS', data: { id: 3 } }), 'events')).toEqual({ ok: true, value: { id: 3 }, target: 'events' })
+    expect(decode(referenceEnvelope('coupons', { user_id: 1 }), 'coupons')).toEqual({ ok: true, value: { user_id: 1 }, target: 'coupons' })
+  })
+
+  it('sends a responsible-gambling change on the users topic to its own endpoint, and refuses one on another topic', () => {
+    const change = { user_id: 1, marketing_opt_out: true, change_id: 9 }
+    expect(decode(JSON.stringify({ op: 'responsible_gambling', data: change }))).toEqual({ ok: true, value: change, target: 'responsible-gambling' })
+    expect(decode(JSON.stringify({ op: 'responsible_gambling', data: change }), 'coupons')).toEqual({
+      ok: false, reason: 'a responsible-gambling change arrived on the coupons topic (only the users topic carries them)'
+    })
   })
 
   it('refuses an envelope whose op names another entity than its topic, saying so', () => {

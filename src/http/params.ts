@@ -3,7 +3,7 @@
 // does, so without the hook '0x10', '1e3', '+5' or ' 5' would be read as ids 16, 1000 and 5.
 import type { FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
-import { couponNotFound, eventNotFound, userNotFound, ValidationError, type NotFoundError } from '../../domain/errors.ts'
+import { couponNotFound, eventNotFound, userNotFound, ValidationError, type NotFoundError } from '../domain/errors.ts'
 
 export const IdParam = (name: string) => Type.Object({ [name]: Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER }) })
 

@@ -111,7 +111,7 @@ class Bench {
   /** Starts an API over a fresh database, and with `pipeline` a gateway and consumers on fresh topics. */
   async stack (pipeline: boolean, watchRss: boolean): Promise<Stack> {
     const n = ++this.stacks
-    const [apiPort, gatewayPort] = await freePorts(2)
+    const [apiPort, gatewayPort, consumerPort] = await freePorts(3)
     const postgres = this.options.db === 'postgres'
     const schema = `bench_${process.pid}_${n}`
     if (postgres) this.schemas.push(schema)
@@ -120,6 +120,7 @@ class Bench {
       HOST: '127.0.0.1',
       PORT: String(apiPort),
       PRODUCER_PORT: String(gatewayPort),
+      CONSUMER_PORT: String(consumerPort),
       DATABASE_URL: databaseUrl,
       DATABASE_SCHEMA: schema,
       BOOTSTRAP_SERVER: this.broker?.bootstrap ?? '',
@@ -133,10 +134,9 @@ class Bench {
     const flags = this.options.profile === true ? ['--cpu-prof', `--cpu-prof-dir=${join(ROOT, 'data', 'bench-profiles')}`] : []
     const start = (name: ServiceName, extra: Record<string, string> = {}) =>
       startService(name, { env: { ...env, ...extra }, logFile: join(this.work, `stack-${n}-${name}.log`), nodeFlags: flags })
-    // info for the consumer: its readiness is its "consuming" log lines.
     const started = await Promise.allSettled([
       start('api', { INSTANCE_ID: '1' }),
-      ...(pipeline ? [start('gateway', { INSTANCE_ID: '2' }), start('consumer', { LOG_LEVEL: 'info' })] : [])
+      ...(pipeline ? [start('gateway', { INSTANCE_ID: '2' }), start('consumer')] : [])
     ])
     const services = started.flatMap((r) => r.status === 'fulfilled' ? [r.value] : [])
     const failed = started.find((r) => r.status === 'rejected')

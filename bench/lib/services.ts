@@ -31,7 +31,7 @@ export interface ServiceOptions {
   nodeFlags?: string[]
 }
 
-/** Starts a service and resolves once it is ready: /health answers (api, gateway) or every worker consumes. */
+/** Starts a service and resolves once its /ready answers 200 (a consumer: every worker reads its topic). */
 export async function startService (name: ServiceName, options: ServiceOptions): Promise<Service> {
   const child = spawn(process.execPath, [...(options.nodeFlags ?? []), '--import', 'tsx', 'src/cli/main.ts', name], {
     cwd: ROOT,
@@ -40,11 +40,7 @@ export async function startService (name: ServiceName, options: ServiceOptions):
   })
   const log = createWriteStream(options.logFile, { flags: 'a' })
   child.stderr?.pipe(log)
-  let consuming = 0
-  createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (line) => {
-    log.write(`${line}\n`)
-    if (line.includes('"msg":"consuming"')) consuming++
-  })
+  createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (line) => log.write(`${line}\n`))
   let ended: string | undefined
   const exited = new Promise<void>((resolve) => child.once('exit', (code, signal) => {
     ended = signal ?? `exit code ${code}`
@@ -62,15 +58,15 @@ export async function startService (name: ServiceName, options: ServiceOptions):
       await service.stop()
       throw new Error(`${name} was not ready within 120 s; see ${options.logFile}`)
     }
-    if (name === 'consumer' ? consuming >= 2 * (options.env.TOPICS ?? 'users,events,coupons').split(',').length : await healthy(name, options.env)) return service
+    if (await ready(name, options.env)) return service
     await sleep(200)
   }
 }
 
-async function healthy (name: ServiceName, env: Record<string, string>): Promise<boolean> {
-  const port = name === 'api' ? env.PORT : env.PRODUCER_PORT
+async function ready (name: ServiceName, env: Record<string, string>): Promise<boolean> {
+  const port = { api: env.PORT, gateway: env.PRODUCER_PORT, consumer: env.CONSUMER_PORT }[name]
   try {
-    return (await fetch(`http://127.0.0.1:${port}/health`)).ok
+    return (await fetch(`http://127.0.0.1:${port ?? ''}/ready`)).ok
   } catch {
     return false
   }

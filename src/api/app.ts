@@ -2,15 +2,16 @@
 // so tests drive the app with inject() and never need a port.
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
-import type { FastifyBaseLogger } from 'fastify'
-import { Counter } from 'prom-client'
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify'
 import { guardrailService } from '../catalog/guardrails.ts'
 import { catalogService } from '../catalog/service.ts'
 import type { Config } from '../config/config.ts'
 import { createIdGenerator } from '../domain/ids.ts'
 import { createBaseApp } from '../http/base-app.ts'
+import { installReadiness } from '../http/readiness.ts'
 import { recommendationService } from '../recommender/service.ts'
 import type { Database } from '../storage/database.ts'
+import { apiMetrics } from './metrics.ts'
 import { entityRoutes } from './routes/entities.ts'
 import { guardrailRoutes } from './routes/guardrails.ts'
 import { recommendationRoutes } from './routes/recommendations.ts'
@@ -36,17 +37,12 @@ export async function buildApi ({ config, database, logger }: ApiOptions) {
     }
   })
   await app.register(swaggerUi, { routePrefix: '/docs' })
+  installReadiness(app as unknown as FastifyInstance, 'api', [{ name: 'database', probe: () => database.ping() }])
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
   // The seed answers {"msg": "Hello World"} here; a client probing the root learns where the docs are.
   app.get('/', { schema: { hide: true } }, async () => ({ service: 'betting-recommendations API', docs: '/docs', openapi: '/openapi.json' }))
 
-  const withheld = new Counter({
-    name: 'recommendations_withheld_total',
-    help: "Recommendation answers a user's responsible-gambling flags changed: self_excluded (no events) or marketing_opt_out (non-personalised)",
-    labelNames: ['reason', 'path'],
-    registers: [registry]
-  })
-  const recommender = recommendationService(database, config.recommender, (reason, path) => withheld.inc({ reason, path }))
+  const recommender = recommendationService(database, config.recommender, apiMetrics(registry, database).recommender)
   const catalog = catalogService(database, createIdGenerator(config.instanceId), config.recommender, recommender.committed)
   // A database upgraded from before the recommender's state existed gets it once, before serving.
   if (await recommender.rebuildIfStale()) app.log.info('recommender state rebuilt from the stored events and coupons')

@@ -4,11 +4,12 @@ import type { Config } from '../config/config.ts'
 import { LocalBrokerError, localBrokerOptions, startLocalBroker, type LocalBroker } from '../kafka/local-broker.ts'
 import { label, superviseServices } from './supervisor.ts'
 
-async function waitForHealth (url: string, timeoutMs: number): Promise<boolean> {
+/** Polls a service's /ready: 200 once the dependencies it needs answer. */
+async function waitForReady (url: string, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs
   while (Date.now() < deadline) {
     try {
-      if ((await fetch(`${url}/health`)).ok) return true
+      if ((await fetch(`${url}/ready`)).ok) return true
     } catch {
       // not listening yet
     }
@@ -59,9 +60,10 @@ export async function startStack (config: Config): Promise<void> {
 
   const apiUrl = `http://${config.host}:${config.apiPort}`
   const gatewayUrl = `http://${config.host}:${config.gatewayPort}`
-  Promise.all([waitForHealth(apiUrl, 120_000), waitForHealth(gatewayUrl, 120_000)]).then(([api, gateway]) => {
-    if (api && gateway && !stopping) {
-      process.stdout.write(label('start', `ready: API ${apiUrl} (docs ${apiUrl}/docs), gateway ${gatewayUrl}; Ctrl-C stops everything`))
+  const consumerUrl = `http://${config.host}:${config.consumerPort}`
+  Promise.all([apiUrl, gatewayUrl, consumerUrl].map(async (url) => waitForReady(url, 120_000))).then((ready) => {
+    if (ready.every(Boolean) && !stopping) {
+      process.stdout.write(label('start', `ready: API ${apiUrl} (docs ${apiUrl}/docs, dashboard ${apiUrl}/dashboard), gateway ${gatewayUrl}, consumer ${consumerUrl}; Ctrl-C stops everything`))
     }
   }, () => {})
 

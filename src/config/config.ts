@@ -23,6 +23,9 @@ export const EnvSchema = Type.Object({
   HOST: Type.String({ default: '127.0.0.1', description: 'Interface the HTTP services listen on (0.0.0.0 in containers).' }),
   PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 8098, description: 'Port of the main API.' }),
   PRODUCER_PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 8099, description: 'Port of the gateway (producer).' }),
+  CONSUMER_PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 8097, description: 'Port of the consumer\'s own HTTP endpoints (health, readiness, metrics, status); 0: any free port (several consumers on one machine).' }),
+  GATEWAY_URL: Type.String({ pattern: '^https?://', default: 'http://127.0.0.1:8099', description: 'Where the API\'s dashboard finds the gateway.' }),
+  CONSUMER_URLS: Type.String({ pattern: '^https?://[^,]+(,https?://[^,]+)*$', default: 'http://127.0.0.1:8097', description: 'Where the API\'s dashboard finds the consumers (comma-separated, one per instance).' }),
   LOG_LEVEL: Type.Union([Type.Literal('fatal'), Type.Literal('error'), Type.Literal('warn'), Type.Literal('info'), Type.Literal('debug'), Type.Literal('trace'), Type.Literal('silent')], { default: 'info', description: 'pino log level.' }),
   DATABASE_URL: Type.String({ minLength: 1, default: 'sqlite:data/betting.sqlite', description: 'sqlite:<file> (embedded default, `:memory:` allowed) or postgres://user@host:port/db.' }),
   DATABASE_SCHEMA: Type.String({ pattern: '^[a-z_][a-z0-9_]{0,62}$', default: 'public', description: 'PostgreSQL schema holding the tables; created when missing.' }),
@@ -88,6 +91,11 @@ function toConfig (env: Env) {
     host: env.HOST,
     apiPort: env.PORT,
     gatewayPort: env.PRODUCER_PORT,
+    consumerPort: env.CONSUMER_PORT,
+    dashboard: {
+      gatewayUrl: env.GATEWAY_URL,
+      consumerUrls: env.CONSUMER_URLS.split(',').map((u) => u.trim())
+    },
     logLevel: env.LOG_LEVEL,
     database: {
       url: env.DATABASE_URL,

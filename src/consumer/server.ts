@@ -1,19 +1,41 @@
 // Runs the consumers of the entities in TOPICS: for each, one worker on its topic and one on its retry
-// topic, each in its own consumer group so any number of instances share the partitions. On SIGTERM the
-// workers finish the batch in hand, commit what was stored, and stop.
+// topic, each in its own consumer group so any number of instances share the partitions. Beside them, a
+// small HTTP server (CONSUMER_PORT) answers health, readiness, metrics and status, and a lag monitor reads
+// the groups' lag from the broker. On SIGTERM the workers finish the batch in hand, commit what was
+// stored, and stop.
 import closeWithGrace from 'close-with-grace'
+import { request } from 'undici'
 import type { Config } from '../config/config.ts'
 import { createLogger } from '../config/logger.ts'
+import type { ReadinessCheck } from '../http/readiness.ts'
 import { guardKafkaClient } from '../kafka/client-guards.ts'
-import { ensureTopics, entityTopics } from '../kafka/topics.ts'
+import { createKafkaProbe } from '../kafka/probe.ts'
+import { consumerGroups, watchLag } from '../kafka/lag.ts'
+import { ENTITIES, ensureTopics, entityTopics } from '../kafka/topics.ts'
 import { createApiClient } from './delivery.ts'
+import { buildConsumerHttp } from './http.ts'
+import { consumerMetrics } from './metrics.ts'
 import { createSideProducer } from './side-topics.ts'
 import { runWorker, type BatchSummary } from './worker.ts'
 
 export interface ConsumerHandle {
+  /** Where the consumer's HTTP endpoints answer. */
+  url: string
   /** Stops fetching, lets the batches in hand finish and commit, and closes the clients. */
   stop (): Promise<void>
   done: Promise<void>
+}
+
+/** Ready when the API it delivers to is ready (which includes its database). */
+function apiCheck (apiUrl: string): ReadinessCheck {
+  return {
+    name: 'api',
+    async probe () {
+      const answer = await request(`${apiUrl}/ready`, { headersTimeout: 1500, bodyTimeout: 1500 })
+      const body = await answer.body.text()
+      if (answer.statusCode !== 200) throw new Error(`${apiUrl}/ready answered ${answer.statusCode}: ${body.slice(0, 200)}`)
+    }
+  }
 }
 
 export async function startConsumers (config: Config, onBatch?: (entity: string, summary: BatchSummary) => void): Promise<ConsumerHandle> {
@@ -22,6 +44,22 @@ export async function startConsumers (config: Config, onBatch?: (entity: string,
   const entities = config.consumer.entities
   const topics = entities.map((entity) => ({ entity, topics: entityTopics(config.kafka.topicPrefix, entity) }))
   await ensureTopics(config, topics.flatMap((t) => [t.topics.main, t.topics.retry, t.topics.dlq]), 'betting-consumer-admin')
+
+  const metrics = consumerMetrics()
+  // Every entity's groups, not only this instance's: the lag of a stopped instance shows on the others.
+  const { groups, dlqTopics } = consumerGroups(config, ENTITIES)
+  const lag = watchLag(config, groups, dlqTopics, log, metrics.lagRefreshed)
+  const kafka = createKafkaProbe(config, 'betting-consumer-probe')
+  const readTopics = topics.flatMap((t) => [t.topics.main, t.topics.retry])
+  const workersCheck: ReadinessCheck = {
+    name: 'workers',
+    async probe () {
+      const waiting = readTopics.filter((topic) => !metrics.reading().has(topic))
+      if (waiting.length > 0) throw new Error(`not yet reading ${waiting.join(', ')}`)
+    }
+  }
+  const http = await buildConsumerHttp({ config, metrics, lag, checks: [kafka, apiCheck(config.consumer.apiUrl), workersCheck], logger: log })
+  const url = await http.listen({ host: config.host, port: config.consumerPort })
 
   const api = createApiClient(config.consumer.apiUrl, config.consumer.apiKey)
   const side = createSideProducer(config, 'betting-consumer-side')
@@ -35,16 +73,21 @@ export async function startConsumers (config: Config, onBatch?: (entity: string,
     side,
     log,
     signal: controller.signal,
+    observer: metrics.observer,
     onBatch: onBatch === undefined ? undefined : (summary) => onBatch(entity, summary)
   })))
-  log.info({ entities, apiUrl: config.consumer.apiUrl }, 'consumers started')
+  log.info({ entities, apiUrl: config.consumer.apiUrl, url }, 'consumers started')
 
   const done = Promise.allSettled(workers).then(async (results) => {
     for (const r of results) if (r.status === 'rejected') log.error({ err: r.reason }, 'worker stopped with an error')
     await side.close()
     await api.close()
+    await lag.stop()
+    await kafka.close()
+    await http.close()
   })
   return {
+    url,
     done,
     async stop () {
       controller.abort()

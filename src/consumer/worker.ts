@@ -13,9 +13,11 @@ import type { Logger } from '../config/logger.ts'
 import type { Config } from '../config/config.ts'
 import { kafkaBrokers } from '../config/config.ts'
 import type { EntityName } from '../domain/entities.ts'
+import { groupOf } from '../kafka/lag.ts'
 import type { EntityTopics } from '../kafka/topics.ts'
 import { decodeRecord } from './decode.ts'
 import { ApiUnavailableError, type ApiClient, type DeliveryTarget, type Outcome } from './delivery.ts'
+import type { WorkerObserver } from './metrics.ts'
 import { Headers, type SideProducer, type SideRecord } from './side-topics.ts'
 
 type KafkaMessage = Message<Buffer, Buffer, Buffer, Buffer>
@@ -33,8 +35,10 @@ export interface WorkerOptions {
   side: SideProducer
   log: Logger
   signal: AbortSignal
-  /** Called after each committed batch (metrics, tests). */
+  /** Called after each committed batch (tests). */
   onBatch?: (summary: BatchSummary) => void
+  /** Told of every record's outcome and every delivery (metrics). */
+  observer?: WorkerObserver
 }
 
 export interface BatchSummary { source: 'main' | 'retry', records: number, stored: number, retried: number, deadLettered: number }
@@ -42,7 +46,7 @@ export interface BatchSummary { source: 'main' | 'retry', records: number, store
 export async function runWorker (options: WorkerOptions): Promise<void> {
   const { config, topics, source, log, signal } = options
   const topic = source === 'main' ? topics.main : topics.retry
-  const groupId = `${config.kafka.groupPrefix}-${topic}`
+  const groupId = groupOf(config, topic)
   let failures = 0
   while (!signal.aborted) {
     const consumer = new Consumer({
@@ -68,12 +72,14 @@ export async function runWorker (options: WorkerOptions): Promise<void> {
       // records produced before any consumer ran are not skipped.
       stream = await consumer.consume({ topics: [topic], autocommit: false, mode: 'committed', fallbackMode: 'earliest', maxWaitTime: 250 })
       log.info({ topic, groupId }, 'consuming')
+      options.observer?.consuming(topic, true)
       failures = 0
       const unwatch = watchFetches(stream, consumer, () => log.warn({ topic }, 'consumer stopped fetching; reconnecting'))
       try {
         await consumeStream(stream, options)
       } finally {
         unwatch()
+        options.observer?.consuming(topic, false)
       }
     } catch (error) {
       if (signal.aborted) break
@@ -187,7 +193,9 @@ async function waitUntilDue (message: KafkaMessage, signal: AbortSignal): Promis
 }
 
 async function processBatch (batch: KafkaMessage[], options: WorkerOptions): Promise<BatchSummary | undefined> {
-  const { entity, topics, signal } = options
+  const { entity, topics, signal, observer } = options
+  const read = options.source === 'main' ? topics.main : topics.retry
+  observer?.consumed(read, batch.length)
   const outcomes: Array<Outcome | undefined> = new Array(batch.length)
   // Records first, then responsible-gambling changes (users topic only), so that a change finds a user
   // stored by the same batch; each keeps its order within its target.
@@ -207,6 +215,8 @@ async function processBatch (batch: KafkaMessage[], options: WorkerOptions): Pro
   }
 
   const sideRecords: SideRecord[] = []
+  // Told to the observer once the side records are written, so a batch read again is not counted twice.
+  const refusals: Array<{ code: string, reason?: string }> = []
   const summary: BatchSummary = { source: options.source, records: batch.length, stored: 0, retried: 0, deadLettered: 0 }
   const now = Date.now()
   batch.forEach((message, index) => {
@@ -231,6 +241,7 @@ async function processBatch (batch: KafkaMessage[], options: WorkerOptions): Pro
         headers: { ...origin, [Headers.firstAttemptAt]: String(firstAttemptAt), [Headers.attempt]: String(attempt), [Headers.notBefore]: String(now + delay), [Headers.reason]: outcome.reason }
       })
       summary.retried++
+      refusals.push({ code: outcome.code })
       return
     }
     const reason = outcome.kind === 'retry-later'
@@ -243,9 +254,15 @@ async function processBatch (batch: KafkaMessage[], options: WorkerOptions): Pro
       headers: { ...origin, [Headers.reason]: reason, [Headers.status]: String(outcome.status), [Headers.code]: outcome.code }
     })
     summary.deadLettered++
+    refusals.push({ code: outcome.code, reason })
   })
   if (signal.aborted && sideRecords.length > 0) return undefined
   await options.side.send(sideRecords)
+  observer?.stored(read, summary.stored)
+  for (const { code, reason } of refusals) {
+    if (reason === undefined) observer?.retried(read, code)
+    else observer?.deadLettered(read, topics.dlq, code, reason)
+  }
   if (summary.deadLettered > 0) options.log.warn({ entity, deadLettered: summary.deadLettered }, 'records dead-lettered')
   return summary
 }
@@ -269,7 +286,10 @@ function * byBytes<T extends { bytes: number }> (items: T[], maxBytes: number): 
 async function deliverWithBackoff (options: WorkerOptions, target: DeliveryTarget, values: unknown[]): Promise<Outcome[] | undefined> {
   for (let attempt = 0; !options.signal.aborted; attempt++) {
     try {
-      return await options.api.deliver(target, values)
+      const started = performance.now()
+      const outcomes = await options.api.deliver(target, values)
+      options.observer?.delivered(target, (performance.now() - started) / 1000)
+      return outcomes
     } catch (error) {
       if (!(error instanceof ApiUnavailableError)) throw error
       const delay = Math.min(200 * 2 ** attempt, 10_000)

@@ -2,7 +2,8 @@
 // A 202 means Kafka acknowledged the record (acks=all); whether its user and events exist is the
 // consumer's concern, as the gateway cannot know.
 import rateLimit from '@fastify/rate-limit'
-import type { FastifyBaseLogger } from 'fastify'
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify'
+import { Counter } from 'prom-client'
 import { Type } from 'typebox'
 import type { Config } from '../config/config.ts'
 import type { EntityName } from '../domain/entities.ts'
@@ -11,9 +12,11 @@ import type { IdGenerator } from '../domain/ids.ts'
 import { CouponInput, ErrorBody, EventInput, GuardrailsInput, UserInput } from '../domain/schemas.ts'
 import { normaliseGuardrailChange, normalisers } from '../domain/validation.ts'
 import { createBaseApp } from '../http/base-app.ts'
+import { decimalIdParams, IdParam } from '../http/params.ts'
+import { installReadiness } from '../http/readiness.ts'
+import { createKafkaProbe } from '../kafka/probe.ts'
 import { entityTopics } from '../kafka/topics.ts'
 import { encodeGuardrailChange, encodeRecord } from '../kafka/wire.ts'
-import { decimalIdParams, IdParam } from '../http/params.ts'
 import { KafkaUnavailableError, type RecordProducer } from './producer.ts'
 
 export const MAX_BATCH_RECORDS = 1000
@@ -33,7 +36,11 @@ const Accepted = Type.Object({
 }, { description: 'Kafka acknowledged the record; it will be stored by the consumers.' })
 
 export async function buildGateway ({ config, producer, nextId, logger }: GatewayOptions) {
-  const { app } = createBaseApp({ config, service: 'gateway', logger })
+  const { app, registry } = createBaseApp({ config, service: 'gateway', logger })
+  const kafka = createKafkaProbe(config, 'betting-gateway-probe')
+  app.addHook('onClose', async () => kafka.close())
+  installReadiness(app as unknown as FastifyInstance, 'gateway', [kafka])
+  const produced = new Counter({ name: 'gateway_records_produced_total', help: 'Records Kafka acknowledged, per topic', labelNames: ['topic'], registers: [registry] })
   if (config.security.rateLimitPerMinute > 0) {
     await app.register(rateLimit, { max: config.security.rateLimitPerMinute, timeWindow: 60_000 })
   }
@@ -56,7 +63,9 @@ export async function buildGateway ({ config, producer, nextId, logger }: Gatewa
   /** 503 only when the records were certainly not written; when that is not known, 504 (resend the same ids). */
   async function produce (topic: string, records: Array<{ key: string, value: string }>) {
     try {
-      return await producer.send(topic, records)
+      const acks = await producer.send(topic, records)
+      produced.inc({ topic }, records.length)
+      return acks
     } catch (error) {
       if (error instanceof KafkaUnavailableError) {
         // Debug, not warn: during an outage this is every request; the producer logs the outage itself.

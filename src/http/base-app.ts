@@ -1,5 +1,5 @@
 // What the API and the gateway share as HTTP servers: logging, limits, one validator setup, the error
-// mapping, API keys, security headers, health and Prometheus metrics.
+// mapping, API keys, security headers, health and Prometheus metrics (each service adds its /ready checks).
 import helmet from '@fastify/helmet'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify'
@@ -15,11 +15,13 @@ export const BODY_LIMIT_BYTES = 1024 * 1024
 
 export interface BaseAppOptions {
   config: Config
-  service: 'api' | 'gateway'
+  service: 'api' | 'gateway' | 'consumer'
   logger?: FastifyBaseLogger | boolean
+  /** The service's own registry when it has one already (the consumer's); default: a new one. */
+  registry?: Registry
 }
 
-export function createBaseApp ({ config, service, logger }: BaseAppOptions) {
+export function createBaseApp ({ config, service, logger, registry = new Registry() }: BaseAppOptions) {
   const loggerInstance = logger === false ? undefined : typeof logger === 'object' ? logger : createLogger(config, service)
   const app = Fastify({
     ...(loggerInstance === undefined ? { logger: false } : { loggerInstance }),
@@ -49,10 +51,9 @@ export function createBaseApp ({ config, service, logger }: BaseAppOptions) {
   installAuth(app as unknown as FastifyInstance, {
     keys: config.security.apiKeys,
     protectReads: config.security.protectReads,
-    openPaths: ['/health', '/metrics', '/docs', '/openapi.json']
+    openPaths: ['/health', '/ready', '/metrics', '/docs', '/openapi.json']
   })
 
-  const registry = new Registry()
   registry.setDefaultLabels({ service })
   collectDefaultMetrics({ register: registry })
   const duration = new Histogram({

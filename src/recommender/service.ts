@@ -46,14 +46,18 @@ export interface RelatedRequest { eventId: number, userId?: number, limit: numbe
 
 export type RecommendationPath = 'recommendation' | 'slip' | 'related'
 
-/** Told of every answer a user's responsible-gambling flags changed (the API counts them in /metrics). */
-export type WithheldListener = (reason: NonNullable<Withholding>, path: RecommendationPath) => void
+/** Told of every answer (the API's /metrics): how long it took, and when the user's flags changed it. */
+export interface RecommenderObserver {
+  answered (path: RecommendationPath, algorithm: string, seconds: number): void
+  withheld (reason: NonNullable<Withholding>, path: RecommendationPath): void
+}
 
 type Chosen = ReadonlyArray<{ event: Event, reason: ReasonDraft }>
 
 /** One read path as the gate sees it: whose, as of when, and how to choose events when nothing is withheld. */
 interface PathRequest {
   path: RecommendationPath
+  algorithm: string
   userId: number | undefined
   at: number | undefined
   limit: number
@@ -70,7 +74,7 @@ const REBUILD_PAGE = 2000
 /** Leagues and participants whose upcoming events one API instance keeps at once. */
 const FEATURE_CACHE_ENTRIES = 50_000
 
-export function recommendationService (database: Database, settings: Config['recommender'], onWithheld?: WithheldListener) {
+export function recommendationService (database: Database, settings: Config['recommender'], observer?: RecommenderObserver) {
   const repos = repositories(database.db)
   const caches: RecommenderCaches = {
     trends: new ShortCache(settings.cacheMs),
@@ -85,6 +89,13 @@ export function recommendationService (database: Database, settings: Config['rec
    * everyone else gets what the path chooses. An algorithm is only ever reached through here.
    */
   async function answer (request: PathRequest): Promise<Answer> {
+    const started = performance.now()
+    const result = await gate(request)
+    observer?.answered(request.path, request.algorithm, (performance.now() - started) / 1000)
+    return result
+  }
+
+  async function gate (request: PathRequest): Promise<Answer> {
     const now = request.at ?? Date.now() * 1000
     let withheld: Withholding
     if (request.userId !== undefined) {
@@ -92,7 +103,7 @@ export function recommendationService (database: Database, settings: Config['rec
       if (guardrails === undefined) throw userNotFound()
       withheld = withholding(guardrails, Date.now() * 1000, now)
     }
-    if (withheld !== undefined) onWithheld?.(withheld, request.path)
+    if (withheld !== undefined) observer?.withheld(withheld, request.path)
     if (withheld === 'self_excluded') return { events: [], personalised: false, withheld }
     const inputs = new RequestInputs(repos, settings, caches, request.userId, now, request.at)
     const chosen = withheld === 'marketing_opt_out'
@@ -144,6 +155,7 @@ export function recommendationService (database: Database, settings: Config['rec
     const chosen = algorithms[algorithm]
     const result = await answer({
       path: 'recommendation',
+      algorithm,
       userId,
       at,
       limit,
@@ -171,7 +183,7 @@ export function recommendationService (database: Database, settings: Config['rec
 
   async function suggestions (path: RecommendationPath, slipEvents: Event[], userId: number | undefined, limit: number): Promise<SlipResult> {
     const skip = slipEvents.map((e) => e.id)
-    const result = await answer({ path, userId, at: undefined, limit, personal: true, skip, choose: async (inputs) => suggest(inputs, slipEvents, limit) })
+    const result = await answer({ path, algorithm: 'co-bet', userId, at: undefined, limit, personal: true, skip, choose: async (inputs) => suggest(inputs, slipEvents, limit) })
     return { algorithm: 'co-bet', ...result }
   }
 

@@ -3,7 +3,7 @@
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import SQLite from 'better-sqlite3'
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, type SqliteDatabase } from 'kysely'
+import { Kysely, Migrator, PostgresDialect, sql, SqliteDialect, type SqliteDatabase } from 'kysely'
 import pg from 'pg'
 import { migrationProvider } from './migrations.ts'
 import type { Tables } from './tables.ts'
@@ -20,6 +20,8 @@ export interface DatabaseOptions {
 export interface Database {
   readonly db: Kysely<Tables>
   readonly dialect: Dialect
+  /** Resolves when the database answers a query (readiness). */
+  ping (): Promise<void>
   close (): Promise<void>
 }
 
@@ -39,7 +41,14 @@ export async function openDatabase (options: DatabaseOptions): Promise<Database>
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown'
     throw new Error(`database migration ${failed} failed: ${String(error)}`, { cause: error })
   }
-  return { db, dialect, close: () => db.destroy() }
+  return {
+    db,
+    dialect,
+    async ping () {
+      await sql`select 1`.execute(db)
+    },
+    close: () => db.destroy()
+  }
 }
 
 function sqlitePath (url: string): string {

@@ -134,6 +134,12 @@ class HeldApi {
   private readonly held: Array<() => void> = []
   status = 200
   readonly server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    // The consumer's readiness asks GET /ready; only bulk deliveries are held.
+    if (req.method === 'GET') {
+      res.writeHead(200, { 'content-type': 'application/json' })
+      res.end('{"status":"ready"}')
+      return
+    }
     let text = ''
     req.on('data', (chunk) => { text += chunk })
     req.on('end', () => {

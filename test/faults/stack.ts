@@ -60,7 +60,7 @@ export async function startStack ({ dialect, workDir, consumers: consumerCount }
     PRODUCER_PORT: String(gatewayPort),
     API_URL: `http://127.0.0.1:${String(apiPort)}`,
     API_KEYS: apiKey,
-    // info, not warn: consumers announce "consuming" at info, which is how a restart is known to be done.
+    // info: the run's logs show each worker joining its group again after a restart.
     LOG_LEVEL: 'info',
     RETRY_DELAY_MS: '200',
     // Every coupon names a user and events the gateway acknowledged, so it must be stored however late

@@ -43,7 +43,9 @@ export async function startPipeline (dialect: TestDialect, overrides: Partial<En
     BOOTSTRAP_SERVER: kafkaBootstrap(),
     TOPIC_PREFIX: prefix,
     CONSUMER_GROUP_PREFIX: prefix.slice(0, -1),
-    RETRY_DELAY_MS: '200'
+    RETRY_DELAY_MS: '200',
+    // Any free port: several consumer instances of one test each get their own.
+    CONSUMER_PORT: '0'
   }
   const api = await buildApi({ config: db.config, database: db.database, logger: false })
   const apiUrl = await api.listen({ host: '127.0.0.1', port: 0 })

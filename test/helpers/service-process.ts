@@ -5,6 +5,7 @@ import { appendFileSync } from 'node:fs'
 import { createInterface } from 'node:readline'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
+import { freePorts } from '../../src/kafka/local-broker.ts'
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 
@@ -30,8 +31,8 @@ export class ServiceProcess {
   private exit: Promise<Exit> | undefined
   private expectingExit = false
   private readonly kept: string[] = []
-  /** Consumer workers that reported "consuming" since the last start. */
-  private consuming = 0
+  /** The consumer's HTTP port when the spec gives none: one free port, kept across restarts. */
+  private consumerPort: string | undefined
   /** Exits nobody asked for (a crash): the fault-injection run and the tests fail on any. */
   readonly crashes: Array<Exit & { at: Date }> = []
   starts = 0
@@ -51,20 +52,25 @@ export class ServiceProcess {
     return this.kept
   }
 
-  /** Starts the process and resolves once it is ready: /health answers, or every consumer worker consumes. */
+  /** Where the service's HTTP endpoints answer. */
+  get url (): string {
+    const port = { api: this.spec.env.PORT, gateway: this.spec.env.PRODUCER_PORT, consumer: this.spec.env.CONSUMER_PORT ?? this.consumerPort }[this.spec.command]
+    return `http://127.0.0.1:${port ?? ''}`
+  }
+
+  /** Starts the process and resolves once its /ready answers 200 (a consumer: every worker reads its topic). */
   async start (timeoutMs = 120_000): Promise<void> {
     if (this.running) throw new Error(`${this.spec.name} is already running`)
-    const env = { ...process.env, ...this.spec.env }
+    if (this.spec.command === 'consumer' && this.spec.env.CONSUMER_PORT === undefined) this.consumerPort ??= String((await freePorts(1))[0])
+    const env = { ...process.env, ...this.spec.env, ...(this.consumerPort === undefined ? {} : { CONSUMER_PORT: this.consumerPort }) }
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', this.spec.command], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] })
     this.child = child
     this.expectingExit = false
     this.starts++
-    this.consuming = 0
     for (const stream of [child.stdout, child.stderr]) {
       createInterface({ input: stream }).on('line', (line) => {
         appendFileSync(this.spec.logFile, `${line}\n`)
         this.kept.push(line)
-        if (line.includes('"msg":"consuming"')) this.consuming++
         if (this.kept.length > MAX_KEPT_LINES) this.kept.splice(0, this.kept.length - MAX_KEPT_LINES)
       })
     }
@@ -73,9 +79,8 @@ export class ServiceProcess {
       resolve({ code, signal })
     }))
 
-    const workers = 2 * (this.spec.env.TOPICS ?? 'users,events,coupons').split(',').length
     const deadline = Date.now() + timeoutMs
-    while (!(await this.ready(workers))) {
+    while (!(await this.ready())) {
       if (!this.running) throw new Error(`${this.spec.name} exited during start-up; see ${this.spec.logFile}`)
       if (Date.now() > deadline) {
         await this.kill()
@@ -85,11 +90,9 @@ export class ServiceProcess {
     }
   }
 
-  private async ready (workers: number): Promise<boolean> {
-    if (this.spec.command === 'consumer') return this.consuming >= workers
-    const port = this.spec.command === 'api' ? this.spec.env.PORT : this.spec.env.PRODUCER_PORT
+  private async ready (): Promise<boolean> {
     try {
-      return (await fetch(`http://127.0.0.1:${port ?? ''}/health`)).ok
+      return (await fetch(`${this.url}/ready`)).ok
     } catch {
       return false
     }

@@ -75,11 +75,15 @@ describe('compose.yaml', () => {
     expect(gateway.host).toBe('0.0.0.0')
   })
 
-  test('api and gateway have a health check on GET /health at their own port', () => {
-    const ports = { api: loadConfig(environment(services.api)).apiPort, gateway: loadConfig(environment(services.gateway)).gatewayPort }
+  test('every service has a health check on GET /ready at its own port', () => {
+    const ports = {
+      api: loadConfig(environment(services.api)).apiPort,
+      gateway: loadConfig(environment(services.gateway)).gatewayPort,
+      consumer: loadConfig(environment(services.consumer)).consumerPort
+    }
     for (const [name, port] of Object.entries(ports)) {
       const urls = [services[name].healthcheck?.test ?? []].flat().join(' ').match(/https?:\/\/[^'"\s)]+/g)
-      expect(urls).toEqual([`http://127.0.0.1:${port}/health`])
+      expect(urls).toEqual([`http://127.0.0.1:${port}/ready`])
     }
   })
 

@@ -1,5 +1,7 @@
-// The repositories over one connection or transaction: the only code that writes SQL.
+// The repositories over one connection or transaction: the only code that writes SQL. Each is timed
+// per call when the process observes queries (see query-timing.ts).
 import type { Kysely } from 'kysely'
+import { timed } from '../query-timing.ts'
 import type { Tables } from '../tables.ts'
 import { coBetRepository } from './co-bets.ts'
 import { couponRepository } from './coupons.ts'
@@ -12,14 +14,14 @@ import { userRepository } from './users.ts'
 
 export function repositories (db: Kysely<Tables>) {
   return {
-    users: userRepository(db),
-    events: eventRepository(db),
-    coupons: couponRepository(db),
-    recommendations: recommendationRepository(db),
-    tastes: tasteRepository(db),
-    coBets: coBetRepository(db),
-    trends: trendRepository(db),
-    guardrails: guardrailRepository(db)
+    users: timed('users', userRepository(db)),
+    events: timed('events', eventRepository(db)),
+    coupons: timed('coupons', couponRepository(db)),
+    recommendations: timed('recommendations', recommendationRepository(db)),
+    tastes: timed('tastes', tasteRepository(db)),
+    coBets: timed('coBets', coBetRepository(db)),
+    trends: timed('trends', trendRepository(db)),
+    guardrails: timed('guardrails', guardrailRepository(db))
   }
 }
 

@@ -21,6 +21,8 @@ ENV HOST=0.0.0.0
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+# The dashboard's page is bundled from its sources when first asked for (src/dashboard/assets.ts).
+COPY --from=build /app/src/dashboard/page ./dist/dashboard/page
 # The default SQLite database (DATABASE_URL=sqlite:data/betting.sqlite) is written here.
 RUN mkdir -p data && chown node:node data
 USER node

@@ -6,6 +6,7 @@ import type { FastifyBaseLogger, FastifyInstance } from 'fastify'
 import { guardrailService } from '../catalog/guardrails.ts'
 import { catalogService } from '../catalog/service.ts'
 import type { Config } from '../config/config.ts'
+import { dashboardRoutes } from '../dashboard/routes.ts'
 import { createIdGenerator } from '../domain/ids.ts'
 import { createBaseApp } from '../http/base-app.ts'
 import { installReadiness } from '../http/readiness.ts'
@@ -33,7 +34,7 @@ export async function buildApi ({ config, database, logger }: ApiOptions) {
         description: 'Users, sports events and betting coupons in; event recommendations out.'
       },
       components: { securitySchemes: { apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key' } } },
-      tags: [{ name: 'users' }, { name: 'events' }, { name: 'coupons' }, { name: 'recommendations' }, { name: 'responsible gambling' }]
+      tags: [{ name: 'users' }, { name: 'events' }, { name: 'coupons' }, { name: 'recommendations' }, { name: 'responsible gambling' }, { name: 'operations' }]
     }
   })
   await app.register(swaggerUi, { routePrefix: '/docs' })
@@ -49,6 +50,7 @@ export async function buildApi ({ config, database, logger }: ApiOptions) {
   entityRoutes(app, catalog)
   recommendationRoutes(app, recommender)
   guardrailRoutes(app, guardrailService(database))
+  dashboardRoutes(app, { catalog, database, registry, config })
   await app.ready()
   return app
 }

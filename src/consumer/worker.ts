@@ -1,14 +1,14 @@
 // One topic's consume loop. Records are read in batches, delivered to the API, and only then is the
 // batch's offset committed: a crash before the commit means redelivery, which ids make harmless.
 //
-// What happens to each record of a batch:
+// What happens to each record of a batch (decided in routing.ts):
 //   stored                    -> nothing more;
 //   user/events not stored    -> copied to the retry topic (so this partition is not blocked) until the
 //                                retry window is over, then dead-lettered;
 //   refused (other 4xx), poison -> dead-lettered at once with the reason;
 //   API down or 5xx           -> the whole batch is tried again with backoff, forever; nothing is committed.
 import { setTimeout as sleep } from 'node:timers/promises'
-import { Consumer, type Message, type MessagesStream } from '@platformatic/kafka'
+import { Consumer, type MessagesStream } from '@platformatic/kafka'
 import type { Logger } from '../config/logger.ts'
 import type { Config } from '../config/config.ts'
 import { kafkaBrokers } from '../config/config.ts'
@@ -18,11 +18,11 @@ import type { EntityTopics } from '../kafka/topics.ts'
 import { decodeRecord } from './decode.ts'
 import { ApiUnavailableError, type ApiClient, type DeliveryTarget, type Outcome } from './delivery.ts'
 import type { WorkerObserver } from './metrics.ts'
+import { BatchReader, type KafkaMessage } from './batch-reader.ts'
+import { watchFetches } from './fetch-watch.ts'
+import { route } from './routing.ts'
 import { Headers, type SideProducer, type SideRecord } from './side-topics.ts'
 
-type KafkaMessage = Message<Buffer, Buffer, Buffer, Buffer>
-
-const MAX_RETRY_DELAY_MS = 30_000
 const MAX_BULK_BYTES = 8 * 1024 * 1024
 
 export interface WorkerOptions {
@@ -94,39 +94,6 @@ export async function runWorker (options: WorkerOptions): Promise<void> {
   }
 }
 
-/**
- * Longest a stream with partitions assigned, not paused here, may go without a fetch. An idle stream
- * fetches every maxWaitTime (250 ms), and a fetch the broker does not answer fails after the client's
- * request timeout (30 s), so this is well past anything healthy.
- */
-const STALLED_FETCH_MS = 45_000
-
-/**
- * Fails a stream whose fetching stopped without an error, so runWorker starts again with a new consumer
- * from the last commit. The client skips a broker while a fetch to it is in flight, and only forgets such
- * a fetch when another fetch starts; one whose answer never comes therefore stops the stream for good.
- * Seen in the fault-injection run after a consumer restart: two partitions of a retry topic were never
- * read again, and their records waited until the next restart.
- */
-function watchFetches (stream: MessagesStream<Buffer, Buffer, Buffer, Buffer>, consumer: Consumer<Buffer, Buffer, Buffer, Buffer>, onStall: () => void): () => void {
-  let lastFetch = Date.now()
-  const onFetch = () => { lastFetch = Date.now() }
-  stream.on('fetch', onFetch)
-  const timer = setInterval(() => {
-    const assigned = consumer.assignments?.some((a) => a.partitions.length > 0) === true
-    // Paused by the batch reader (the API is slow or down), or nothing to read: not fetching is right.
-    if (stream.isPaused() || !assigned) lastFetch = Date.now()
-    else if (Date.now() - lastFetch > STALLED_FETCH_MS) {
-      onStall()
-      stream.destroy(new Error(`no fetch for ${STALLED_FETCH_MS / 1000} s with partitions assigned`))
-    }
-  }, STALLED_FETCH_MS / 9)
-  return () => {
-    clearInterval(timer)
-    stream.off('fetch', onFetch)
-  }
-}
-
 async function consumeStream (stream: MessagesStream<Buffer, Buffer, Buffer, Buffer>, options: WorkerOptions): Promise<void> {
   const { signal, config } = options
   const reader = new BatchReader(stream, config.consumer.batchSize)
@@ -139,45 +106,6 @@ async function consumeStream (stream: MessagesStream<Buffer, Buffer, Buffer, Buf
     if (summary === undefined) return // stopped while the API was down: nothing committed, redelivered later
     await commit(batch, options)
     options.onBatch?.(summary)
-  }
-}
-
-/**
- * Gathers the stream's records into batches. The stream runs in flowing mode (the client's documented
- * way; its fetch loop only runs while someone listens) and is paused while two batches wait, so memory
- * stays bounded while the API works.
- */
-class BatchReader {
-  private readonly buffer: KafkaMessage[] = []
-  private wake: (() => void) | undefined
-  private failure: unknown
-  private ended = false
-
-  constructor (private readonly stream: MessagesStream<Buffer, Buffer, Buffer, Buffer>, private readonly max: number) {
-    stream.on('data', (message: KafkaMessage) => {
-      this.buffer.push(message)
-      if (this.buffer.length >= max * 2) stream.pause()
-      this.wake?.()
-    })
-    stream.on('error', (error) => { this.failure = error; this.wake?.() })
-    stream.on('close', () => { this.ended = true; this.wake?.() })
-    stream.on('end', () => { this.ended = true; this.wake?.() })
-  }
-
-  /** Up to max records, waiting for at least one; undefined when the stream ended or we are stopping. */
-  async next (signal: AbortSignal): Promise<KafkaMessage[] | undefined> {
-    while (this.buffer.length === 0) {
-      if (this.failure !== undefined) throw this.failure
-      if (this.ended || signal.aborted) return undefined
-      await new Promise<void>((resolve) => {
-        const done = () => { this.wake = undefined; signal.removeEventListener('abort', done); resolve() }
-        this.wake = done
-        signal.addEventListener('abort', done)
-      })
-    }
-    const batch = this.buffer.splice(0, this.max)
-    if (this.stream.isPaused() && this.buffer.length < this.max) this.stream.resume()
-    return batch
   }
 }
 
@@ -220,41 +148,20 @@ async function processBatch (batch: KafkaMessage[], options: WorkerOptions): Pro
   const summary: BatchSummary = { source: options.source, records: batch.length, stored: 0, retried: 0, deadLettered: 0 }
   const now = Date.now()
   batch.forEach((message, index) => {
-    const outcome = outcomes[index] as Outcome
-    if (outcome.kind === 'stored') {
+    const next = route(outcomes[index] as Outcome, {
+      topic: message.topic, partition: message.partition, offset: message.offset, header: (name) => header(message, name)
+    }, now, options.config.consumer)
+    if (next.to === 'stored') {
       summary.stored++
-      return
-    }
-    const origin = {
-      [Headers.originalTopic]: header(message, Headers.originalTopic) ?? message.topic,
-      [Headers.originalPartition]: header(message, Headers.originalPartition) ?? String(message.partition),
-      [Headers.originalOffset]: header(message, Headers.originalOffset) ?? String(message.offset)
-    }
-    const firstAttemptAt = Number(header(message, Headers.firstAttemptAt) ?? now)
-    if (outcome.kind === 'retry-later' && now - firstAttemptAt < options.config.consumer.retryWindowMs) {
-      const attempt = Number(header(message, Headers.attempt) ?? 0) + 1
-      const delay = Math.min(options.config.consumer.retryDelayMs * 2 ** (attempt - 1), MAX_RETRY_DELAY_MS)
-      sideRecords.push({
-        topic: topics.retry,
-        key: message.key,
-        value: message.value,
-        headers: { ...origin, [Headers.firstAttemptAt]: String(firstAttemptAt), [Headers.attempt]: String(attempt), [Headers.notBefore]: String(now + delay), [Headers.reason]: outcome.reason }
-      })
+    } else if (next.to === 'retry') {
+      sideRecords.push({ topic: topics.retry, key: message.key, value: message.value, headers: next.headers })
       summary.retried++
-      refusals.push({ code: outcome.code })
-      return
+      refusals.push({ code: next.code })
+    } else {
+      sideRecords.push({ topic: topics.dlq, key: message.key, value: message.value, headers: next.headers })
+      summary.deadLettered++
+      refusals.push({ code: next.code, reason: next.reason })
     }
-    const reason = outcome.kind === 'retry-later'
-      ? `${outcome.reason} (still missing after retrying for ${Math.round((now - firstAttemptAt) / 1000)} s)`
-      : outcome.reason
-    sideRecords.push({
-      topic: topics.dlq,
-      key: message.key,
-      value: message.value,
-      headers: { ...origin, [Headers.reason]: reason, [Headers.status]: String(outcome.status), [Headers.code]: outcome.code }
-    })
-    summary.deadLettered++
-    refusals.push({ code: outcome.code, reason })
   })
   if (signal.aborted && sideRecords.length > 0) return undefined
   await options.side.send(sideRecords)

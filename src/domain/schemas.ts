@@ -199,7 +199,9 @@ export const BulkResult = Type.Object({
 })
 
 export const BulkResponse = Type.Object({ results: Type.Array(BulkResult) })
-export const BulkRequest = Type.Array(Type.Unknown(), { minItems: 1, maxItems: 5000, description: 'Records, each validated on its own.' })
+/** Records one bulk request may carry; the uploader sizes its batches by the same limit. */
+export const MAX_BULK_RECORDS = 5000
+export const BulkRequest = Type.Array(Type.Unknown(), { minItems: 1, maxItems: MAX_BULK_RECORDS, description: 'Records, each validated on its own.' })
 
 export type UserInput = Static<typeof UserInput>
 export type EventInput = Static<typeof EventInput>

@@ -21,7 +21,14 @@ export function keyChecker (keys: readonly string[]): (candidate: unknown) => bo
   }
 }
 
-export interface AuthOptions { keys: readonly string[], protectReads: boolean, openPaths: readonly string[] }
+export interface AuthOptions {
+  keys: readonly string[]
+  protectReads: boolean
+  /** Open, with everything under them. */
+  openPaths: readonly string[]
+  /** Open as this exact path only (the dashboard's page, not its data). */
+  openExactPaths: readonly string[]
+}
 
 export function installAuth (app: FastifyInstance, options: AuthOptions): void {
   if (options.keys.length === 0) return
@@ -29,6 +36,7 @@ export function installAuth (app: FastifyInstance, options: AuthOptions): void {
   app.addHook('onRequest', async (request, reply) => {
     const path = request.url.split('?')[0] ?? ''
     if (options.openPaths.some((open) => path === open || path.startsWith(`${open}/`))) return
+    if (options.openExactPaths.includes(path)) return
     const isRead = request.method === 'GET' || request.method === 'HEAD'
     if (isRead && !options.protectReads) return
     if (!isValid(request.headers[API_KEY_HEADER])) {

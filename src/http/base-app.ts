@@ -4,6 +4,7 @@ import helmet from '@fastify/helmet'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify'
 import { collectDefaultMetrics, Histogram, Registry } from 'prom-client'
+import secureJson from 'secure-json-parse'
 import type { Config } from '../config/config.ts'
 import { createLogger } from '../config/logger.ts'
 import { ErrorCodes } from '../domain/errors.ts'
@@ -45,13 +46,19 @@ export function createBaseApp ({ config, service, logger, registry = new Registr
     }
   }).withTypeProvider<TypeBoxTypeProvider>()
 
+  // Bodies are JSON only: fastify also parses text/plain, which would then reach the schema as a string
+  // and be answered 422 "must be object" where the honest answer is 415.
+  app.removeContentTypeParser(['text/plain', 'application/json'])
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, parseJsonBody)
   app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? bodyAjv : paramsAjv).compile(schema))
   installErrorHandler(app as unknown as FastifyInstance)
   app.register(helmet, { contentSecurityPolicy: false, global: true })
   installAuth(app as unknown as FastifyInstance, {
     keys: config.security.apiKeys,
     protectReads: config.security.protectReads,
-    openPaths: ['/health', '/ready', '/metrics', '/docs', '/openapi.json']
+    openPaths: ['/health', '/ready', '/metrics', '/docs', '/openapi.json', '/dashboard/assets'],
+    // The dashboard's page holds no data (it asks for a key when its reads need one); its data stays guarded.
+    openExactPaths: ['/dashboard', '/dashboard/']
   })
 
   registry.setDefaultLabels({ service })
@@ -73,6 +80,28 @@ export function createBaseApp ({ config, service, logger, registry = new Registr
   })
 
   return { app, registry }
+}
+
+/**
+ * fastify's own JSON parser answers every refusal with one sentence ("Body is not valid JSON"), a
+ * `__proto__` key included; this one keeps the parser's reason, so the error handler can say what is wrong.
+ * Keys that could pollute prototypes are still refused, as fastify does (secure-json-parse, its parser).
+ */
+function parseJsonBody (_request: unknown, body: string, done: (error: Error | null, value?: unknown) => void): void {
+  if (body.length === 0) {
+    done(new EmptyJsonBodyError('Request body is empty; a JSON object is expected'))
+    return
+  }
+  try {
+    done(null, secureJson.parse(body, { protoAction: 'error', constructorAction: 'error' }))
+  } catch (error) {
+    done(error as Error)
+  }
+}
+
+/** An empty body sent as JSON: the error handler answers 400 with this message. */
+export class EmptyJsonBodyError extends Error {
+  override name = 'EmptyJsonBodyError'
 }
 
 export type BaseApp = ReturnType<typeof createBaseApp>['app']

@@ -1,7 +1,7 @@
 // The one place errors become HTTP answers: domain errors, fastify's own (bad JSON, too large, schema
 // validation) and anything unexpected. Every answer is JSON with a `detail` and a stable `code`;
 // unexpected errors are logged and masked, never shown to the client.
-import type { FastifyError, FastifyInstance } from 'fastify'
+import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify'
 import { ConflictError, DomainError, ErrorCodes, type ErrorCode, ValidationError } from '../domain/errors.ts'
 import { fieldErrors } from '../domain/validation.ts'
 import type { ErrorBody } from '../domain/schemas.ts'
@@ -39,7 +39,7 @@ export function domainErrorAnswer (error: unknown): ErrorAnswer | undefined {
   return undefined
 }
 
-function fastifyErrorAnswer (error: FastifyError): ErrorAnswer | undefined {
+function fastifyErrorAnswer (error: FastifyError, request: FastifyRequest): ErrorAnswer | undefined {
   if (error.validation !== undefined) {
     const fields = fieldErrors(error.validation as never, error.validationContext ?? 'request')
     const detail = fields.map((f) => `${f.field}: ${f.message}`).join('; ')
@@ -48,14 +48,19 @@ function fastifyErrorAnswer (error: FastifyError): ErrorAnswer | undefined {
   switch (error.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return errorBody(ErrorCodes.tooLarge, 'Request body is larger than the limit of 1 MiB')
-    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return errorBody(ErrorCodes.malformed, 'Request body is empty; a JSON object is expected')
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return { status: 415, body: { detail: 'Content-Type must be application/json', code: ErrorCodes.malformed } }
+      return { status: 415, body: { detail: `Content-Type must be application/json, not ${request.headers['content-type'] ?? 'missing'}`, code: ErrorCodes.malformed } }
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return errorBody(ErrorCodes.malformed, 'Content-Length does not match the body')
   }
+  if (error.name === 'EmptyJsonBodyError') return errorBody(ErrorCodes.malformed, error.message)
   if (error.statusCode === 429) return errorBody(ErrorCodes.rateLimited, 'Too many requests; slow down and retry later')
+  // The JSON parser refuses these keys on purpose: merged into an object, they would change the prototype
+  // of every object on the server. The body is valid JSON, so say what is refused and why.
+  if (error instanceof SyntaxError && /forbidden prototype property|constructor property/i.test(error.message)) {
+    return errorBody(ErrorCodes.invalid, 'A "__proto__" key, or a "constructor" key holding "prototype", is refused anywhere in a body: ' +
+      'such keys could change objects on the server (prototype pollution); rename the key')
+  }
   if (error instanceof SyntaxError || error.code === 'FST_ERR_CTP_INVALID_JSON_BODY') {
     return errorBody(ErrorCodes.malformed, `Malformed JSON: ${error.message}`)
   }
@@ -68,7 +73,7 @@ function fastifyErrorAnswer (error: FastifyError): ErrorAnswer | undefined {
 
 export function installErrorHandler (app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    const answer = domainErrorAnswer(error) ?? fastifyErrorAnswer(error)
+    const answer = domainErrorAnswer(error) ?? fastifyErrorAnswer(error, request)
     if (answer !== undefined) return reply.status(answer.status).send(answer.body)
     if (error instanceof RangeError && /call stack/i.test(error.message)) {
       // A body nested deeply enough to exhaust the parser's stack is the client's input, not our fault.

@@ -5,10 +5,9 @@ import { dirname } from 'node:path'
 import SQLite from 'better-sqlite3'
 import { Kysely, Migrator, PostgresDialect, sql, SqliteDialect, type SqliteDatabase } from 'kysely'
 import pg from 'pg'
+import { dialectOf, type Dialect } from './dialect.ts'
 import { migrationProvider } from './migrations.ts'
 import type { Tables } from './tables.ts'
-
-export type Dialect = 'sqlite' | 'postgres'
 
 export interface DatabaseOptions {
   url: string
@@ -23,10 +22,6 @@ export interface Database {
   /** Resolves when the database answers a query (readiness). */
   ping (): Promise<void>
   close (): Promise<void>
-}
-
-export function dialectOf (url: string): Dialect {
-  return /^postgres(ql)?:\/\//.test(url) ? 'postgres' : 'sqlite'
 }
 
 export async function openDatabase (options: DatabaseOptions): Promise<Database> {

@@ -172,7 +172,7 @@ export function generateDataset (options: DatasetOptions = {}): Dataset {
 const CHUNK_CHARS = 1 << 16
 
 /** The file's text in chunks of about 64 KiB: one record per line, in the seed's {users, events, coupons} object. */
-function * datasetText (options: DatasetOptions): Generator<string> {
+function * datasetText (options: DatasetOptions, onRecord: () => void): Generator<string> {
   const sections = [
     ['users', userRecords(options)],
     ['events', eventRecords(options)],
@@ -185,6 +185,7 @@ function * datasetText (options: DatasetOptions): Generator<string> {
     for (const record of records) {
       chunk += `${first ? '\n' : ',\n'}    ${JSON.stringify(record)}`
       first = false
+      onRecord()
       if (chunk.length >= CHUNK_CHARS) {
         yield chunk
         chunk = ''
@@ -199,14 +200,20 @@ function * datasetText (options: DatasetOptions): Generator<string> {
  * Write a dataset file without holding it in memory: chunks go through a stream pipeline, which waits for
  * the disk when it falls behind. The file appears complete or not at all (written aside, then renamed).
  */
-export async function writeDataset (path: string, options: DatasetOptions = {}): Promise<DatasetCounts & { bytes: number }> {
+export async function writeDataset (
+  path: string, options: DatasetOptions = {}, onProgress?: (written: number, total: number) => void
+): Promise<DatasetCounts & { bytes: number }> {
   options = withNow(options)
   const s = settings(options)
   await mkdir(dirname(path), { recursive: true })
   const partial = `${path}.${process.pid}.partial`
   let bytes = 0
+  let written = 0
+  const total = s.users + s.events + s.coupons
+  // Told every thousand records, not every one: the callback redraws a bar.
+  const counted = () => { if (++written % 1000 === 0 || written === total) onProgress?.(written, total) }
   const chunks = Readable.from((function * () {
-    for (const chunk of datasetText(options)) {
+    for (const chunk of datasetText(options, counted)) {
       bytes += Buffer.byteLength(chunk)
       yield chunk
     }

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import type { EntityName } from '../../src/domain/entities.ts'
-import { countDatasetFile, datasetFileRecords, DatasetFormatError } from '../../src/tools/upload.ts'
+import { countDatasetFile, datasetFileRecords, DatasetFormatError } from '../../src/tools/upload/index.ts'
 import { loadSeedFixture, SEED_FIXTURE_PATH } from '../helpers/fixture.ts'
 
 const dir = mkdtempSync(join(tmpdir(), 'dataset-file-test-'))

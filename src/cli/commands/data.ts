@@ -2,7 +2,8 @@
 import { InvalidArgumentError, Option, type Command } from 'commander'
 import type { EntityName } from '../../domain/entities.ts'
 import { writeDataset } from '../../tools/dataset.ts'
-import { DatasetFormatError, DEFAULT_CONCURRENCY, ENTITIES, formatSummary, MAX_BULK, uploadDataset, type UploadTarget } from '../../tools/upload.ts'
+import { progressBar, type Progress } from '../../tools/progress.ts'
+import { DatasetFormatError, DEFAULT_CONCURRENCY, ENTITIES, formatSummary, MAX_BULK, uploadDataset, type UploadTarget } from '../../tools/upload/index.ts'
 import { configFromEnv } from '../config.ts'
 
 function integer (min: number, max = Number.MAX_SAFE_INTEGER) {
@@ -37,7 +38,7 @@ function usageError (error: unknown): undefined {
   return undefined
 }
 
-interface CreateDummyOptions { users: number, events: number, coupons: number, seed?: number, now?: Date, out: string }
+interface CreateDummyOptions { users: number, events: number, coupons: number, seed?: number, now?: Date, out: string, progress: boolean, json?: boolean }
 
 interface UploadCommandOptions {
   target: UploadTarget
@@ -62,11 +63,21 @@ export function registerDataCommands (program: Command): void {
     .option('--seed <n>', 'seed of the generator (default: random, printed)', integer(0, 2 ** 32 - 1))
     .option('--now <timestamp>', 'instant the calendar is centred on and coupons precede (default: the current time)', instant)
     .option('-o, --out <file>', 'file to write', 'data/dummy.json')
+    .option('--no-progress', 'no progress bar')
+    .option('--json', 'print what was written as JSON instead of text')
     .action(async (options: CreateDummyOptions) => {
       const seed = options.seed ?? Math.floor(Math.random() * 2 ** 32)
       const started = performance.now()
-      const written = await writeDataset(options.out, { ...options, seed })
+      let bar: Progress | undefined
+      const written = await writeDataset(options.out, { ...options, seed }, options.progress && options.json !== true
+        ? (done, total) => { (bar ??= progressBar('records', total)).advance(done) }
+        : undefined)
+      bar?.stop()
       const seconds = (performance.now() - started) / 1000
+      if (options.json === true) {
+        process.stdout.write(`${JSON.stringify({ file: options.out, ...written, seed, seconds: Number(seconds.toFixed(2)) }, null, 2)}\n`)
+        return
+      }
       process.stdout.write(`Wrote ${written.users} users, ${written.events} events and ${written.coupons} coupons ` +
         `to ${options.out} (${(written.bytes / 1024 / 1024).toFixed(1)} MiB, seed ${seed}) in ${seconds.toFixed(1)} s\n`)
     })

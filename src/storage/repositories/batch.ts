@@ -2,14 +2,11 @@
 // as one JSON parameter read with json_each (SQLite) or as one array per column read with unnest
 // (PostgreSQL). A batch of any size is then one prepared statement, reused from the statement cache,
 // instead of one statement per row or one differently sized multi-row statement per batch.
-import { PostgresAdapter, sql, type Kysely, type RawBuilder } from 'kysely'
+import { sql, type Kysely, type RawBuilder } from 'kysely'
+import { isPostgres } from '../dialect.ts'
 import type { Tables } from '../tables.ts'
 
 export interface Column { name: string, pgType: 'bigint' | 'integer' | 'text' | 'double precision' }
-
-export function isPostgres (db: Kysely<Tables>): boolean {
-  return db.getExecutor().adapter instanceof PostgresAdapter
-}
 
 /** `select <columns> from <rows> where true`: the rows as a relation (the `where` lets SQLite parse a following ON CONFLICT). */
 export function rowsOf (db: Kysely<Tables>, columns: readonly Column[], rows: unknown[][]): RawBuilder<unknown> {

@@ -3,7 +3,8 @@ import { createHash } from 'node:crypto'
 import { sql, type Kysely, type RawBuilder } from 'kysely'
 import type { Event, NewEvent } from '../../domain/entities.ts'
 import type { Tables } from '../tables.ts'
-import { decayFactorSql, greatest, inIds, isPostgres, rowsOf, type Column } from './batch.ts'
+import { isPostgres } from '../dialect.ts'
+import { decayFactorSql, greatest, inIds, rowsOf, type Column } from './batch.ts'
 
 /** What stored coupons add to an event: selections, and their decayed sum as of `at`. */
 export interface EventBetDelta { eventId: number, bets: number, trend: number, at: number }

@@ -8,6 +8,7 @@ import { couponRepository } from './coupons.ts'
 import { eventRepository } from './events.ts'
 import { guardrailRepository } from './guardrails.ts'
 import { recommendationRepository } from './recommendations.ts'
+import { statsRepository } from './stats.ts'
 import { tasteRepository } from './tastes.ts'
 import { trendRepository } from './trends.ts'
 import { userRepository } from './users.ts'
@@ -21,7 +22,8 @@ export function repositories (db: Kysely<Tables>) {
     tastes: timed('tastes', tasteRepository(db)),
     coBets: timed('coBets', coBetRepository(db)),
     trends: timed('trends', trendRepository(db)),
-    guardrails: timed('guardrails', guardrailRepository(db))
+    guardrails: timed('guardrails', guardrailRepository(db)),
+    stats: timed('stats', statsRepository(db))
   }
 }
 

@@ -3,7 +3,7 @@
 // SQLite needs to run these indexed lookups (100 µs against 20 µs for the open events of a sport).
 import { CompiledQuery, type Compilable, type Kysely, type QueryResult } from 'kysely'
 import type { Tables } from '../tables.ts'
-import { isPostgres } from './batch.ts'
+import { isPostgres } from '../dialect.ts'
 
 const MARK = '\u0000prepared-param:'
 

@@ -69,6 +69,20 @@ describe.each(dialects)('HTTP behaviour on %s', (dialect) => {
     }
   })
 
+  it.each(WRITES)('answers a text/plain body on POST %s with 415 naming the content type', async (path) => {
+    const res = await c.raw(path, JSON.stringify(userBody()), 'text/plain')
+    expectErrorBody(res, 415)
+    expect(res.body.detail).toBe('Content-Type must be application/json, not text/plain')
+  })
+
+  it('answers a body with a __proto__ or constructor.prototype key with 422 saying what is refused and why', async () => {
+    for (const body of ['{"__proto__": {"admin": true}, "birth_year": 1990}', '{"constructor": {"prototype": {"admin": true}}}', '[{"a": {"__proto__": 1}}]']) {
+      const res = await c.raw('/users', body, 'application/json')
+      expectErrorBody(res, 422)
+      expect(res.body.detail).toContain('prototype pollution')
+    }
+  })
+
   it.each(ID_ROUTES)('answers a non-numeric id in GET %s{id} with 422 naming the parameter', async (prefix) => {
     for (const id of ['abc', '-1x', '--1', '1.5', '0x10', '1e3', '%20', '+5', '9007199254740992', 'Infinity', 'NaN', '1,2']) {
       const res = await c.get(`${prefix}${id}`)

@@ -8,7 +8,7 @@ import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildApi, type Api } from '../../../src/api/app.ts'
 import { generateDataset } from '../../../src/tools/dataset.ts'
-import type { UploadSummary } from '../../../src/tools/upload.ts'
+import type { UploadSummary } from '../../../src/tools/upload/index.ts'
 import { createTestDatabase, type TestDatabase } from '../../helpers/database.ts'
 import { SEED_FIXTURE_PATH } from '../../helpers/fixture.ts'
 

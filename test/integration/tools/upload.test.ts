@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildApi, type Api } from '../../../src/api/app.ts'
 import { repositories } from '../../../src/storage/repositories/index.ts'
 import { generateDataset, writeDataset } from '../../../src/tools/dataset.ts'
-import { formatSummary, uploadDataset, type EntitySummary, type UploadSummary } from '../../../src/tools/upload.ts'
+import { formatSummary, uploadDataset, type EntitySummary, type UploadSummary } from '../../../src/tools/upload/index.ts'
 import { createTestDatabase, dialects, type TestDatabase } from '../../helpers/database.ts'
 import { SEED_FIXTURE_PATH } from '../../helpers/fixture.ts'
 

@@ -1,0 +1,35 @@
+// A watchdog for a stream whose fetching stopped without an error (see watchFetches).
+import type { Consumer, MessagesStream } from '@platformatic/kafka'
+
+/**
+ * Longest a stream with partitions assigned, not paused here, may go without a fetch. An idle stream
+ * fetches every maxWaitTime (250 ms), and a fetch the broker does not answer fails after the client's
+ * request timeout (30 s), so this is well past anything healthy.
+ */
+const STALLED_FETCH_MS = 45_000
+
+/**
+ * Fails a stream whose fetching stopped without an error, so runWorker starts again with a new consumer
+ * from the last commit. The client skips a broker while a fetch to it is in flight, and only forgets such
+ * a fetch when another fetch starts; one whose answer never comes therefore stops the stream for good.
+ * Seen in the fault-injection run after a consumer restart: two partitions of a retry topic were never
+ * read again, and their records waited until the next restart.
+ */
+export function watchFetches (stream: MessagesStream<Buffer, Buffer, Buffer, Buffer>, consumer: Consumer<Buffer, Buffer, Buffer, Buffer>, onStall: () => void): () => void {
+  let lastFetch = Date.now()
+  const onFetch = () => { lastFetch = Date.now() }
+  stream.on('fetch', onFetch)
+  const timer = setInterval(() => {
+    const assigned = consumer.assignments?.some((a) => a.partitions.length > 0) === true
+    // Paused by the batch reader (the API is slow or down), or nothing to read: not fetching is right.
+    if (stream.isPaused() || !assigned) lastFetch = Date.now()
+    else if (Date.now() - lastFetch > STALLED_FETCH_MS) {
+      onStall()
+      stream.destroy(new Error(`no fetch for ${STALLED_FETCH_MS / 1000} s with partitions assigned`))
+    }
+  }, STALLED_FETCH_MS / 9)
+  return () => {
+    clearInterval(timer)
+    stream.off('fetch', onFetch)
+  }
+}

@@ -3,7 +3,7 @@
 import type { Registry } from 'prom-client'
 import type { LeagueBets, SportBets } from '../storage/repositories/stats.ts'
 import { recommendationLatency } from './latency.ts'
-import type { DashboardOverview } from './schema.ts'
+import type { ConsumerStatusBody, DashboardOverview } from './schema.ts'
 import { serviceStates, type ServiceLocations } from './services.ts'
 
 export interface OverviewSources {
@@ -11,6 +11,8 @@ export interface OverviewSources {
   stats: { topSports (): Promise<SportBets[]>, topLeagues (): Promise<LeagueBets[]> }
   registry: Registry
   services: ServiceLocations
+  /** The API's own latest reading of lag and dead letters from the broker, if it has one. */
+  broker (): ConsumerStatusBody | null
 }
 
 export async function readOverview (sources: OverviewSources): Promise<DashboardOverview> {
@@ -21,5 +23,5 @@ export async function readOverview (sources: OverviewSources): Promise<Dashboard
     recommendationLatency(sources.registry),
     serviceStates(sources.services)
   ])
-  return { counts, top_sports: topSports, top_leagues: topLeagues, recommendation_latency: latency, services }
+  return { counts, top_sports: topSports, top_leagues: topLeagues, recommendation_latency: latency, services, broker: sources.broker() }
 }

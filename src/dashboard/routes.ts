@@ -4,13 +4,16 @@
 import type { Registry } from 'prom-client'
 import type { CatalogService } from '../catalog/service.ts'
 import type { Config } from '../config/config.ts'
+import type { Logger } from '../config/logger.ts'
 import { ErrorBody } from '../domain/schemas.ts'
 import type { BaseApp } from '../http/base-app.ts'
 import type { Database } from '../storage/database.ts'
+import { consumerGroups, watchLag, type LagMonitor } from '../kafka/lag.ts'
+import { ENTITIES } from '../kafka/topics.ts'
 import { repositories } from '../storage/repositories/index.ts'
 import { pageAssets } from './assets.ts'
 import { readOverview, type OverviewSources } from './overview.ts'
-import { DashboardOverview } from './schema.ts'
+import { DashboardOverview, type ConsumerStatusBody } from './schema.ts'
 
 export interface DashboardDeps {
   catalog: Pick<CatalogService, 'counts'>
@@ -28,7 +31,18 @@ const PAGE_POLICY = [
 ].join('; ')
 
 export function dashboardRoutes (app: BaseApp, deps: DashboardDeps): void {
+  // Started by the first overview asked for, so an API whose dashboard nobody opens never talks to Kafka.
+  let lag: LagMonitor | undefined
+  app.addHook('onClose', async () => lag?.stop())
+  const broker = (): ConsumerStatusBody | null => {
+    const { groups, dlqTopics } = consumerGroups(deps.config, ENTITIES)
+    lag ??= watchLag(deps.config, groups, dlqTopics, app.log as unknown as Logger)
+    const { lag: partitions, deadLetters, refreshedAt } = lag.snapshot()
+    if (refreshedAt === null) return null
+    return { service: 'api', entities: [...ENTITIES], records: {}, lag: partitions, lag_refreshed_at: refreshedAt, dead_letters: { totals: deadLetters, latest: [] } }
+  }
   const sources: OverviewSources = {
+    broker,
     counts: () => deps.catalog.counts(),
     stats: repositories(deps.database.db).stats,
     registry: deps.registry,

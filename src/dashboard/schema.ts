@@ -51,7 +51,11 @@ export const DashboardOverview = Type.Object({
       detail: Detail,
       status_body: Type.Optional(ConsumerStatusBody)
     }), { description: 'One per CONSUMER_URLS entry.' })
-  }, { description: "Each service's GET /ready (and the consumers' GET /status), asked when the overview is." })
+  }, { description: "Each service's GET /ready (and the consumers' GET /status), asked when the overview is." }),
+  broker: Type.Union([ConsumerStatusBody, Type.Null()], {
+    description: "The API's own reading of the consumer groups' lag and the dead-letter topics from the broker (every 5 s, " +
+      'in the shape of a consumer\'s status), so the lag of stopped consumers shows even when none answers; null until first read.'
+  })
 })
 
 export type ConsumerStatusBody = Static<typeof ConsumerStatusBody>

@@ -73,7 +73,16 @@ describe('dashboard in a browser', () => {
       consumer.start()
     ])
     const inProcess = pipeline.consumers[0]?.url as string
-    const config = loadConfig({ ...pipeline.db.env, LOG_LEVEL: 'silent', GATEWAY_URL: pipeline.gatewayUrl, CONSUMER_URLS: `${inProcess},${consumer.url}` })
+    const config = loadConfig({
+      ...pipeline.db.env,
+      LOG_LEVEL: 'silent',
+      GATEWAY_URL: pipeline.gatewayUrl,
+      CONSUMER_URLS: `${inProcess},${consumer.url}`,
+      // The API reads the consumer groups' lag from the broker itself, for when no consumer answers.
+      BOOTSTRAP_SERVER: kafka.bootstrapServers.join(','),
+      TOPIC_PREFIX: kafka.topicPrefix,
+      CONSUMER_GROUP_PREFIX: kafka.groupPrefix
+    })
     dashboard = await buildApi({ config, database: pipeline.db.database, logger: false })
     dashboardUrl = await dashboard.listen({ host: '127.0.0.1', port: 0 })
 
@@ -191,6 +200,18 @@ describe('dashboard in a browser', () => {
     await eventually(() => badgeClass('consumer', consumer.url), (c) => c.includes('down'), 15_000)
     expect(await badge('consumer', consumer.url).locator('.reason').textContent()).toMatch(/ECONNREFUSED|no answer/)
     expect(await badgeClass('consumer', inProcess)).toContain('up')
+    expect(problems).toEqual([])
+  })
+
+  it('shows the lag of the users topic, read from the broker, within 15 s of the last consumer stopping', async () => {
+    await pipeline.consumers[0]?.stop()
+    for (const id of [701, 702, 703, 704, 705]) expect((await pipeline.post('/users', userBody({ id }))).status).toBe(202)
+    const stoppedAt = Date.now()
+    const usersTopic = `${pipeline.config.kafka.topicPrefix}users`
+    const shownLag = async () => (await page.locator(`#lag span[data-topic="${usersTopic}"]`).allTextContents())
+      .reduce((sum, text) => sum + (Number(text.replace(/\D/g, '')) || 0), 0)
+    await eventually(shownLag, (lag) => lag === 5, 30_000)
+    expect(Date.now() - stoppedAt).toBeLessThan(15_000)
     expect(problems).toEqual([])
   })
 })

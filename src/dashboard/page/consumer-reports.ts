@@ -10,8 +10,9 @@ type DeadLetter = ConsumerStatusBody['dead_letters']['latest'][number]
 /** One topic's lag, by partition. */
 export interface TopicLag { topic: string, partitions: Map<number, LagRow> }
 
-export const reportsOf = (consumers: readonly ConsumerState[]): ConsumerStatusBody[] =>
-  consumers.flatMap((c) => c.status_body === undefined ? [] : [c.status_body])
+/** The consumers' reports, and the API's own reading of the broker (which shows lag when no consumer runs). */
+export const reportsOf = (consumers: readonly ConsumerState[], broker: ConsumerStatusBody | null): ConsumerStatusBody[] =>
+  [...consumers.flatMap((c) => c.status_body === undefined ? [] : [c.status_body]), ...(broker === null ? [] : [broker])]
 
 /** When the newest of the reports measured the lag (ISO-8601), if any did. */
 export const lagMeasuredAt = (reports: readonly ConsumerStatusBody[]): string | undefined =>

@@ -1,6 +1,6 @@
 // Consumer lag per partition, one row per topic and one column per partition, and the records the
 // consumers handled since they started.
-import type { ConsumerState } from '../schema.ts'
+import type { ConsumerState, ConsumerStatusBody } from '../schema.ts'
 import { addedRecords, lagMeasuredAt, mergedLag, reportsOf, type TopicLag } from './consumer-reports.ts'
 import { el, fill, table } from './dom.ts'
 import { formatCount, formatInstant } from './format.ts'
@@ -12,9 +12,9 @@ function lagCell (topic: TopicLag, partition: number): HTMLElement | string {
   return el('span', { title: `${committed}, end ${formatCount(row.end)}`, 'data-topic': topic.topic, 'data-partition': String(partition) }, row.lag === null ? '—' : formatCount(row.lag))
 }
 
-export function showLag (container: HTMLElement, consumers: readonly ConsumerState[]): void {
-  const reports = reportsOf(consumers)
-  if (reports.length === 0) return fill(container, el('p', { class: 'empty' }, 'No consumer answered GET /status.'))
+export function showLag (container: HTMLElement, consumers: readonly ConsumerState[], broker: ConsumerStatusBody | null): void {
+  const reports = reportsOf(consumers, broker)
+  if (reports.length === 0) return fill(container, el('p', { class: 'empty' }, 'No consumer answered GET /status, and the broker has not been read yet.'))
   const topics = mergedLag(reports)
   const partitions = [...new Set(topics.flatMap((t) => [...t.partitions.keys()]))].sort((a, b) => a - b)
   const measured = lagMeasuredAt(reports)

@@ -40,8 +40,8 @@ function start (): void {
     counts.show(overview.counts, history.latest())
     chart.show(history.series())
     showServices(services, overview.services)
-    showLag(byId('lag'), overview.services.consumers)
-    showDeadLetters(byId('dead-letters'), overview.services.consumers)
+    showLag(byId('lag'), overview.services.consumers, overview.broker)
+    showDeadLetters(byId('dead-letters'), overview.services.consumers, overview.broker)
     showRankings(byId('top-sports'), byId('top-leagues'), overview)
     showLatency(byId('latency'), overview.recommendation_latency)
     updated.textContent = `updated ${formatClock(at)}`

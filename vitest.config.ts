@@ -1,18 +1,29 @@
 import { defineConfig } from 'vitest/config'
 
+// Three layers, each a project (`npm run test:unit`, `test:integration`, `test:e2e`; `npm test` runs all):
+// unit needs nothing running, integration and e2e need PostgreSQL and a Kafka broker (test/global-setup.ts).
+const services = ['test/global-setup.ts']
+const faults = process.env.FAULTS === '1'
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     // The fault-injection checks take minutes and load both cores: `npm run test:faults:quick` runs the
     // small version (FAULTS=1), `npm run test:faults` the full one; `npm test` leaves them out.
-    exclude: process.env.FAULTS === '1' ? ['node_modules/**'] : ['test/faults/**', 'node_modules/**'],
-    globalSetup: ['test/global-setup.ts'],
+    exclude: faults ? ['node_modules/**'] : ['test/faults/**', 'node_modules/**'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     // Files share one Kafka broker and one PostgreSQL server; each test isolates itself with its own
     // topics, group ids and schema, so files may run in parallel.
     fileParallelism: true,
     maxWorkers: 2,
-    allowOnly: false
+    allowOnly: false,
+    projects: [
+      // Pure code only (no database, broker, child process, mocks or environment changes), so its files
+      // share worker threads and loaded modules: the layer then takes seconds, most of it start-up.
+      { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'], pool: 'threads', isolate: false } },
+      { extends: true, test: { name: 'integration', include: ['test/integration/**/*.test.ts'], globalSetup: services } },
+      { extends: true, test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], globalSetup: services } },
+      ...(faults ? [{ extends: true as const, test: { name: 'faults', include: ['test/faults/**/*.test.ts'], globalSetup: services } }] : [])
+    ]
   }
 })

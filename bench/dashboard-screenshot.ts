@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { Command, InvalidArgumentError } from 'commander'
 import { chromium, type Page } from 'playwright-core'
-import { freePorts } from '../src/kafka/local-broker.ts'
+import { freePorts } from '../src/dev/ports.ts'
 import { ROOT, startService } from './lib/services.ts'
 
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run']

@@ -5,6 +5,7 @@ import { homedir } from 'node:os'
 import { join } from 'node:path'
 import { ALGORITHM_NAMES, DEFAULT_ALGORITHM } from '../domain/algorithms.ts'
 import type { EntityName } from '../domain/entities.ts'
+import { CodedError, ErrorCodes } from '../domain/errors.ts'
 
 /** The recommender's defaults (its env variables below read them). */
 export const RECOMMENDER_DEFAULTS = {
@@ -60,8 +61,12 @@ export const EnvSchema = Type.Object({
 
 export type Env = Static<typeof EnvSchema>
 
-export class ConfigError extends Error {
+/** An environment variable is invalid: the command stops with this sentence (exit code 2). */
+export class ConfigError extends CodedError {
   override name = 'ConfigError'
+  constructor (message: string) {
+    super(ErrorCodes.configInvalid, message)
+  }
 }
 
 const ajv = new Ajv({ coerceTypes: true, useDefaults: true, allErrors: true, strict: false })

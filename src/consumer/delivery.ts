@@ -1,7 +1,7 @@
 // Delivers records to the API's bulk endpoints over pooled keep-alive HTTP and classifies each answer:
 // stored, retry later (its user or events are not stored yet), or refused for good.
 import { Pool } from 'undici'
-import { RETRY_LATER_CODES } from '../domain/errors.ts'
+import { CodedError, ErrorCodes, RETRY_LATER_CODES } from '../domain/errors.ts'
 import type { EntityName } from '../domain/entities.ts'
 import { API_KEY_HEADER } from '../http/auth.ts'
 
@@ -11,8 +11,11 @@ export type Outcome =
   | { kind: 'refused', status: number, code: string, reason: string }
 
 /** The API cannot answer (down, 5xx, misconfigured key): the batch must be tried again, never dropped. */
-export class ApiUnavailableError extends Error {
+export class ApiUnavailableError extends CodedError {
   override name = 'ApiUnavailableError'
+  constructor (message: string) {
+    super(ErrorCodes.apiUnavailable, message, true)
+  }
 }
 
 /** Where a record goes: its entity's bulk endpoint, or the responsible-gambling one. */

@@ -2,7 +2,7 @@
 // (its user or events may still arrive, and the retry window is not over), or the dead-letter topic with the
 // reason. Pure, so every case is unit-tested (test/unit/consumer/routing.test.ts).
 import type { Outcome } from './delivery.ts'
-import { Headers } from './side-topics.ts'
+import { Headers } from '../kafka/side-topics.ts'
 
 export const ROUTING_DEFAULTS = {
   /** Longest wait between two tries of a record whose references are missing. */

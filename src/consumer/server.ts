@@ -15,7 +15,7 @@ import { ENTITIES, ensureTopics, entityTopics } from '../kafka/topics.ts'
 import { createApiClient } from './delivery.ts'
 import { buildConsumerHttp } from './http.ts'
 import { consumerMetrics } from './metrics.ts'
-import { createSideProducer } from './side-topics.ts'
+import { createSideProducer } from '../kafka/side-topics.ts'
 import { runWorker, type BatchSummary } from './worker.ts'
 
 export interface ConsumerHandle {

@@ -13,6 +13,7 @@ import type { Logger } from '../config/logger.ts'
 import type { Config } from '../config/config.ts'
 import { kafkaBrokers } from '../config/config.ts'
 import type { EntityName } from '../domain/entities.ts'
+import { ErrorCodes } from '../domain/errors.ts'
 import { groupOf } from '../kafka/lag.ts'
 import type { EntityTopics } from '../kafka/topics.ts'
 import { decodeRecord } from './decode.ts'
@@ -21,7 +22,7 @@ import type { WorkerObserver } from './metrics.ts'
 import { BatchReader, type KafkaMessage } from './batch-reader.ts'
 import { watchFetches } from './fetch-watch.ts'
 import { route } from './routing.ts'
-import { Headers, type SideProducer, type SideRecord } from './side-topics.ts'
+import { Headers, type SideProducer, type SideRecord } from '../kafka/side-topics.ts'
 
 const MAX_BULK_BYTES = 8 * 1024 * 1024
 
@@ -131,7 +132,7 @@ async function processBatch (batch: KafkaMessage[], options: WorkerOptions): Pro
   batch.forEach((message, index) => {
     const decoded = decodeRecord(message.value, entity)
     if (decoded.ok) deliverable.get(decoded.target)?.push({ index, value: decoded.value, bytes: message.value?.length ?? 0 })
-    else outcomes[index] = { kind: 'refused', status: 0, code: 'POISON', reason: decoded.reason }
+    else outcomes[index] = { kind: 'refused', status: 0, code: ErrorCodes.poison, reason: decoded.reason }
   })
 
   for (const [target, records] of deliverable) {

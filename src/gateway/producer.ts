@@ -17,6 +17,7 @@ import { defaultPartitioner, Producer, ProduceAcks, stringSerializers } from '@p
 import type { Config } from '../config/config.ts'
 import { kafkaBrokers } from '../config/config.ts'
 import type { Logger } from '../config/logger.ts'
+import { CodedError, ErrorCodes } from '../domain/errors.ts'
 import { guardKafkaClient } from '../kafka/client-guards.ts'
 
 export interface OutgoingRecord { key: string, value: string }
@@ -33,13 +34,19 @@ export interface RecordProducer {
 }
 
 /** The records were not written to Kafka: the client may send them again, or elsewhere. */
-export class KafkaUnavailableError extends Error {
+export class KafkaUnavailableError extends CodedError {
   override name = 'KafkaUnavailableError'
+  constructor (message: string, options?: ErrorOptions) {
+    super(ErrorCodes.kafkaUnavailable, message, true, options)
+  }
 }
 
 /** The records may or may not have been written: the client must send them again with the same ids. */
-export class KafkaOutcomeUnknownError extends Error {
+export class KafkaOutcomeUnknownError extends CodedError {
   override name = 'KafkaOutcomeUnknownError'
+  constructor (message: string, options?: ErrorOptions) {
+    super(ErrorCodes.kafkaOutcomeUnknown, message, true, options)
+  }
 }
 
 /** Keeps one produce request under the broker's default batch limit unless a single record is larger. */

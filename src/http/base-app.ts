@@ -7,7 +7,7 @@ import { collectDefaultMetrics, Histogram, Registry } from 'prom-client'
 import secureJson from 'secure-json-parse'
 import type { Config } from '../config/config.ts'
 import { createLogger } from '../config/logger.ts'
-import { ErrorCodes } from '../domain/errors.ts'
+import { CodedError, ErrorCodes } from '../domain/errors.ts'
 import { bodyAjv, paramsAjv } from '../domain/validation.ts'
 import { installAuth } from './auth.ts'
 import { installErrorHandler } from './errors.ts'
@@ -89,7 +89,7 @@ export function createBaseApp ({ config, service, logger, registry = new Registr
  */
 function parseJsonBody (_request: unknown, body: string, done: (error: Error | null, value?: unknown) => void): void {
   if (body.length === 0) {
-    done(new EmptyJsonBodyError('Request body is empty; a JSON object is expected'))
+    done(new CodedError(ErrorCodes.emptyBody, 'Request body is empty; a JSON object is expected'))
     return
   }
   try {
@@ -97,11 +97,6 @@ function parseJsonBody (_request: unknown, body: string, done: (error: Error | n
   } catch (error) {
     done(error as Error)
   }
-}
-
-/** An empty body sent as JSON: the error handler answers 400 with this message. */
-export class EmptyJsonBodyError extends Error {
-  override name = 'EmptyJsonBodyError'
 }
 
 export type BaseApp = ReturnType<typeof createBaseApp>['app']

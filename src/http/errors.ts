@@ -2,11 +2,11 @@
 // validation) and anything unexpected. Every answer is JSON with a `detail` and a stable `code`;
 // unexpected errors are logged and masked, never shown to the client.
 import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify'
-import { ConflictError, DomainError, ErrorCodes, type ErrorCode, ValidationError } from '../domain/errors.ts'
+import { CodedError, ConflictError, DomainError, ErrorCodes, type HttpErrorCode, ValidationError } from '../domain/errors.ts'
 import { fieldErrors } from '../domain/validation.ts'
 import type { ErrorBody } from '../domain/schemas.ts'
 
-const STATUS_BY_CODE: Record<ErrorCode, number> = {
+const STATUS_BY_CODE: Record<HttpErrorCode, number> = {
   INVALID: 422,
   MALFORMED_JSON: 400,
   PAYLOAD_TOO_LARGE: 413,
@@ -26,7 +26,7 @@ const STATUS_BY_CODE: Record<ErrorCode, number> = {
 
 export interface ErrorAnswer { status: number, body: ErrorBody }
 
-export function errorBody (code: ErrorCode, detail: string): ErrorAnswer {
+export function errorBody (code: HttpErrorCode, detail: string): ErrorAnswer {
   return { status: STATUS_BY_CODE[code], body: { detail, code } }
 }
 
@@ -53,7 +53,7 @@ function fastifyErrorAnswer (error: FastifyError, request: FastifyRequest): Erro
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return errorBody(ErrorCodes.malformed, 'Content-Length does not match the body')
   }
-  if (error.name === 'EmptyJsonBodyError') return errorBody(ErrorCodes.malformed, error.message)
+  if (error instanceof CodedError && error.code === ErrorCodes.emptyBody) return errorBody(ErrorCodes.malformed, error.message)
   if (error.statusCode === 429) return errorBody(ErrorCodes.rateLimited, 'Too many requests; slow down and retry later')
   // The JSON parser refuses these keys on purpose: merged into an object, they would change the prototype
   // of every object on the server. The body is valid JSON, so say what is refused and why.

@@ -31,12 +31,20 @@ export async function ensureTopics (config: Config, topics: string[], clientId: 
       await admin.createTopics({ topics: missing, partitions: config.kafka.partitions, replicas: 1 })
     } catch (error) {
       // Another instance may have created some of them in between, or a retried request found the topics
-      // its first, slow attempt created: "already exists" means the topic is there.
-      if (/already exists/i.test(String((error as Error).message)) || /already exists/i.test(JSON.stringify((error as { errors?: unknown }).errors ?? ''))) return
+      // its first, slow attempt created: the broker's TOPIC_ALREADY_EXISTS means the topic is there.
+      if (carriesKafkaError(error, 'TOPIC_ALREADY_EXISTS')) return
       const now = new Set(await admin.listTopics())
       if (missing.some((t) => !now.has(t))) throw error
     }
   } finally {
     await admin.close()
   }
+}
+
+/** Whether the client's error, or any error it aggregates, is the broker's error `apiId`. */
+function carriesKafkaError (error: unknown, apiId: string): boolean {
+  if (typeof error !== 'object' || error === null) return false
+  if ((error as { apiId?: unknown }).apiId === apiId) return true
+  const nested = (error as { errors?: unknown }).errors
+  return Array.isArray(nested) && nested.some((inner) => carriesKafkaError(inner, apiId))
 }

@@ -6,10 +6,13 @@ import { join } from 'node:path'
 import pg from 'pg'
 import { loadConfig, type Config, type Env } from '../../src/config/config.ts'
 import { openDatabase, type Database } from '../../src/storage/database.ts'
+import { chooseDialects, type TestDialect } from './dialects.ts'
+
+export type { TestDialect }
 
 export const POSTGRES_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
-export const dialects = ['sqlite', 'postgres'] as const
-export type TestDialect = typeof dialects[number]
+/** The dialects the suites run on: DIALECTS (comma-separated, e.g. `DIALECTS=sqlite`), both when unset. */
+export const dialects = chooseDialects(process.env.DIALECTS)
 
 export interface TestDatabase {
   database: Database

@@ -119,7 +119,11 @@ async function waitForLeaders (config: Config, topics: string[]): Promise<void> 
 /** Reads a topic from the beginning with a fresh group until `atLeast` records arrived or time is up. */
 export async function readTopic (config: Config, topic: string, atLeast: number, timeoutMs: number): Promise<DeadLetter[]> {
   const consumer = new Consumer({ clientId: 'e2e-reader', groupId: uniqueName('reader'), bootstrapBrokers: config.kafka.bootstrapServers })
+  // A failed request of the reader's (a loaded broker) must fail this read, not end the test run unheard.
+  let failure: unknown
+  consumer.on('error', (error: unknown) => { failure ??= error })
   const stream = await consumer.consume({ topics: [topic], mode: 'earliest', maxWaitTime: 200 })
+  stream.on('error', (error: unknown) => { failure ??= error })
   const records: DeadLetter[] = []
   try {
     await new Promise<void>((resolve) => {
@@ -135,9 +139,10 @@ export async function readTopic (config: Config, topic: string, atLeast: number,
       })
     })
   } finally {
-    await stream.close()
-    await consumer.close()
+    await stream.close().catch(() => {})
+    await consumer.close().catch(() => {})
   }
+  if (failure !== undefined && records.length < atLeast) throw new Error(`reading ${topic} failed: ${String(failure)}`)
   return records
 }
 

@@ -5,7 +5,7 @@ import { appendFileSync } from 'node:fs'
 import { createInterface } from 'node:readline'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
-import { freePorts } from '../../src/kafka/local-broker.ts'
+import { freePorts } from '../../src/dev/ports.ts'
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 

@@ -5,7 +5,7 @@ import { parse } from 'yaml'
 import { describe, expect, test } from 'vitest'
 import { registerServiceCommands } from '../../src/cli/commands/services.ts'
 import { EnvSchema, loadConfig } from '../../src/config/config.ts'
-import { kafkaVersion } from '../../src/kafka/local-broker.ts'
+import { kafkaVersion } from '../../src/dev/kafka-jars.ts'
 
 interface Service {
   image?: string

@@ -9,7 +9,7 @@ import {
   allDeadLetterTopics, DeadLetterNotFoundError, DeadLetterReadError, deadLetterTopicOf, findDeadLetter, isDeadLetterTopicName,
   ledgerTopicOf, listDeadLetters, REPLAYED_FROM_HEADER, replayDeadLetters, type DeadLetter, type Listing, type Position,
   type ReplaySummary
-} from '../../kafka/dead-letters.ts'
+} from '../../kafka/dead-letters/index.ts'
 import { ENTITIES } from '../../kafka/topics.ts'
 import { configFromEnv } from '../config.ts'
 

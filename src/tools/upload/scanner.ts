@@ -1,5 +1,6 @@
 // The byte scanner under the dataset reader: finds the elements of the top-level object's arrays, so a file of
 // any size streams through in constant memory. Elements are kept as the file's own JSON text and posted unchanged.
+import { CodedError, ErrorCodes } from '../../domain/errors.ts'
 
 const QUOTE = 0x22
 const BACKSLASH = 0x5c
@@ -12,8 +13,11 @@ const CLOSE_ARRAY = 0x5d
 const isSpace = (c: number): boolean => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09
 
 /** The file does not have a dataset's structure: the user's to fix, so the CLI prints it without a stack trace. */
-export class DatasetFormatError extends Error {
+export class DatasetFormatError extends CodedError {
   override name = 'DatasetFormatError'
+  constructor (message: string) {
+    super(ErrorCodes.datasetFormat, message)
+  }
 }
 
 /** Called per element found: the array's key, and the element's JSON text (empty when not capturing). */

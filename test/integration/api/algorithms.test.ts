@@ -1,35 +1,29 @@
 // The recommendation algorithms through the API on SQLite and PostgreSQL: selection by name, the exclusion
 // rules every algorithm shares (live and ?at=), explanations, bet-slip suggestions and related events.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { beforeEach, describe, expect, it } from 'vitest'
 import { ALGORITHM_NAMES } from '../../../src/domain/algorithms.ts'
-import { createTestApi, type TestApi } from '../../helpers/api.ts'
+import { createTestApi, useTestApi } from '../../helpers/api.ts'
 import { dialects } from '../../helpers/database.ts'
-import { client, couponBody, create, emptyTables, eventBody, isoAt, userBody, type Client } from '../../helpers/records.ts'
+import { client, couponBody, create, emptyTables, eventBody, isoAt, userBody } from '../../helpers/records.ts'
 
 describe.each(dialects)('recommendation algorithms on %s', (dialect) => {
-  let t: TestApi
-  let c: Client
-  beforeAll(async () => {
-    // No cache: every GET sees the coupons stored just before it.
-    t = await createTestApi(dialect, { RECOMMENDER_CACHE_MS: 0 })
-    c = client(t.api)
-  })
-  afterAll(async () => { await t.close() })
+  // No cache: every GET sees the coupons stored just before it.
+  const t = useTestApi(dialect, { RECOMMENDER_CACHE_MS: 0 })
   beforeEach(async () => { await emptyTables(t.db.database.db) })
 
   const now = () => Date.now()
   const fixture = async (league: string, home: string, away: string, beginHours: number, sport = 'Football', country = 'UK') =>
-    (await create(c, 'events', eventBody({ league, sport, country, participants: [home, away] }, now(), beginHours))).id as number
+    (await create(t.client, 'events', eventBody({ league, sport, country, participants: [home, away] }, now(), beginHours))).id as number
   const bet = async (user: number, events: number[], hoursAgo = 1) =>
-    create(c, 'coupons', couponBody(user, events, { timestamp: isoAt(now(), -hoursAgo) }))
+    create(t.client, 'coupons', couponBody(user, events, { timestamp: isoAt(now(), -hoursAgo) }))
   const recommend = async (user: number, query = '') => {
-    const res = await c.get(`/recommendation/${user}${query === '' ? '' : `?${query}`}`)
+    const res = await t.client.get(`/recommendation/${user}${query === '' ? '' : `?${query}`}`)
     expect(res.status, JSON.stringify(res.body)).toBe(200)
     return res.body[0]
   }
 
   it('lists every algorithm with a description and exactly one default, the configured one', async () => {
-    const res = await c.get('/recommendation/algorithms')
+    const res = await t.client.get('/recommendation/algorithms')
     expect(res.status).toBe(200)
     expect(res.body.map((a: { name: string }) => a.name)).toEqual([...ALGORITHM_NAMES])
     expect(res.body.filter((a: { default: boolean }) => a.default).map((a: { name: string }) => a.name)).toEqual([t.db.config.recommender.algorithm])
@@ -37,16 +31,16 @@ describe.each(dialects)('recommendation algorithms on %s', (dialect) => {
   })
 
   it('refuses an unknown algorithm with 422 naming the valid ones', async () => {
-    const user = (await create(c, 'users', userBody())).id
-    const res = await c.get(`/recommendation/${user}?algorithm=magic`)
+    const user = (await create(t.client, 'users', userBody())).id
+    const res = await t.client.get(`/recommendation/${user}?algorithm=magic`)
     expect(res.status).toBe(422)
     expect(res.body.detail).toContain('querystring.algorithm')
     for (const name of ALGORITHM_NAMES) expect(res.body.detail).toContain(name)
   })
 
   it.each([...ALGORITHM_NAMES])('%s never recommends an ended event, one the user bet on, or one twice, live and as of an instant, and explains each', async (algorithm) => {
-    const user = (await create(c, 'users', userBody())).id
-    const other = (await create(c, 'users', userBody())).id
+    const user = (await create(t.client, 'users', userBody())).id
+    const other = (await create(t.client, 'users', userBody())).id
     const ended = await fixture('Premier League', 'Arsenal', 'Chelsea', -30)
     const mine = await fixture('Premier League', 'Arsenal', 'Everton', 20)
     const open = await Promise.all([
@@ -76,7 +70,7 @@ describe.each(dialects)('recommendation algorithms on %s', (dialect) => {
   })
 
   it('affinity puts the next fixture of the team a user backs first, saying so', async () => {
-    const user = (await create(c, 'users', userBody())).id
+    const user = (await create(t.client, 'users', userBody())).id
     const past = await Promise.all([fixture('Premier League', 'Arsenal', 'Chelsea', -48), fixture('Premier League', 'Arsenal', 'Everton', -24), fixture('La Liga', 'Real Madrid', 'Sevilla', -30, 'Football', 'ES')])
     for (const id of past) await bet(user, [id], 50)
     await fixture('La Liga', 'Barcelona', 'Girona', 20, 'Football', 'ES')
@@ -90,7 +84,7 @@ describe.each(dialects)('recommendation algorithms on %s', (dialect) => {
   })
 
   it('affinity answers the same live and as of an instant after every coupon', async () => {
-    const user = (await create(c, 'users', userBody())).id
+    const user = (await create(t.client, 'users', userBody())).id
     for (const [i, league] of ['Premier League', 'Serie A', 'Premier League', 'Bundesliga'].entries()) {
       await bet(user, [await fixture(league, `Home ${i}`, `Away ${i}`, -20 - i)], 30 + i)
     }
@@ -101,19 +95,19 @@ describe.each(dialects)('recommendation algorithms on %s', (dialect) => {
   })
 
   it('trending gives a new user what bettors back right now', async () => {
-    const bettors = await Promise.all([1, 2, 3].map(async () => (await create(c, 'users', userBody())).id))
+    const bettors = await Promise.all([1, 2, 3].map(async () => (await create(t.client, 'users', userBody())).id))
     const quiet = await fixture('ATP', 'Ruud', 'Fritz', 5, 'Tennis', 'WORLD')
     const busy = await fixture('Premier League', 'Liverpool', 'Arsenal', 6)
     await bet(bettors[0] as number, [quiet], 200)
     for (const b of bettors) await bet(b, [busy])
-    const newcomer = (await create(c, 'users', userBody())).id
+    const newcomer = (await create(t.client, 'users', userBody())).id
     const body = await recommend(newcomer, 'algorithm=trending&limit=2')
     expect(body.events.map((e: { id: number }) => e.id)).toEqual([busy, quiet])
     expect(body.events[0].reason).toEqual({ code: 'trending', text: 'Among the most backed Football events right now' })
   })
 
   it('co-bet suggests what others put on one coupon with the user\'s open bet', async () => {
-    const [user, others] = [(await create(c, 'users', userBody())).id, (await create(c, 'users', userBody())).id]
+    const [user, others] = [(await create(t.client, 'users', userBody())).id, (await create(t.client, 'users', userBody())).id]
     const derby = await fixture('Premier League', 'Liverpool', 'Everton', 20)
     const partner = await fixture('Serie A', 'Inter', 'AC Milan', 22, 'Football', 'IT')
     await fixture('Serie A', 'Roma', 'Lazio', 21, 'Football', 'IT')
@@ -127,7 +121,7 @@ describe.each(dialects)('recommendation algorithms on %s', (dialect) => {
 
   describe('bet-slip suggestions and related events', () => {
     async function world () {
-      const bettor = (await create(c, 'users', userBody())).id
+      const bettor = (await create(t.client, 'users', userBody())).id
       const a = await fixture('Premier League', 'Arsenal', 'Chelsea', 20)
       const b = await fixture('La Liga', 'Barcelona', 'Valencia', 21, 'Football', 'ES')
       const d = await fixture('La Liga', 'Getafe', 'Osasuna', 22, 'Football', 'ES')
@@ -140,20 +134,20 @@ describe.each(dialects)('recommendation algorithms on %s', (dialect) => {
 
     it('answers the open events most often bet together with the slip, strongest evidence first', async () => {
       const { a, b, e } = await world()
-      const res = await c.post('/recommendation/slip', { selections: [{ event_id: a, odds: 1.8 }], limit: 2 })
+      const res = await t.client.post('/recommendation/slip', { selections: [{ event_id: a, odds: 1.8 }], limit: 2 })
       expect(res.status).toBe(200)
       expect(res.body.algorithm).toBe('co-bet')
       expect(res.body.events.map((x: { id: number }) => x.id)).toEqual([b, e])
       expect(res.body.events[0].reason).toEqual({ code: 'co_bet.event', text: 'Often bet together with Arsenal v Chelsea' })
       // Ids as numeric strings, as everywhere, and the default limit of 3.
-      const again = await c.post('/recommendation/slip', { selections: [{ event_id: String(a) }] })
+      const again = await t.client.post('/recommendation/slip', { selections: [{ event_id: String(a) }] })
       expect(again.body.events.length).toBeLessThanOrEqual(3)
       expect(again.body.events[0].id).toBe(b)
     })
 
     it('leaves out what is on the slip and, with a user, what they already bet on', async () => {
       const { bettor, a, b, d, e } = await world()
-      const res = await c.post('/recommendation/slip', { user_id: bettor, selections: [{ event_id: a }, { event_id: d }], limit: 10 })
+      const res = await t.client.post('/recommendation/slip', { user_id: bettor, selections: [{ event_id: a }, { event_id: d }], limit: 10 })
       expect(res.status).toBe(200)
       const ids = res.body.events.map((x: { id: number }) => x.id)
       for (const id of [a, d, b, e]) expect(ids).not.toContain(id)
@@ -161,34 +155,34 @@ describe.each(dialects)('recommendation algorithms on %s', (dialect) => {
 
     it('refuses unknown events with 422, an unknown user with 404, and bad limits and bodies with 4xx', async () => {
       const { a } = await world()
-      const missing = await c.post('/recommendation/slip', { selections: [{ event_id: a }, { event_id: 987654 }] })
+      const missing = await t.client.post('/recommendation/slip', { selections: [{ event_id: a }, { event_id: 987654 }] })
       expect(missing.status).toBe(422)
       expect(missing.body.detail).toBe('Check if Events exist')
-      const nobody = await c.post('/recommendation/slip', { user_id: 987654, selections: [{ event_id: a }] })
+      const nobody = await t.client.post('/recommendation/slip', { user_id: 987654, selections: [{ event_id: a }] })
       expect(nobody.status).toBe(404)
       expect(nobody.body.detail).toBe('User not found')
       for (const body of [{ selections: [] }, { selections: [{ event_id: a }], limit: 0 }, { selections: [{ event_id: a }], limit: 51 }, { selections: [{ event_id: 'x' }] }, {}, []]) {
-        const res = await c.post('/recommendation/slip', body)
+        const res = await t.client.post('/recommendation/slip', body)
         expect(res.status, JSON.stringify(body)).toBe(422)
         expect(typeof res.body.detail).toBe('string')
       }
-      expect((await c.raw('/recommendation/slip', '{"selections":', 'application/json')).status).toBe(400)
+      expect((await t.client.raw('/recommendation/slip', '{"selections":', 'application/json')).status).toBe(400)
     })
 
     it('answers GET /events/{id}/related with the same kind of list, 404 for an unknown event', async () => {
       const { a, b, e } = await world()
-      const res = await c.get(`/events/${a}/related?limit=2`)
+      const res = await t.client.get(`/events/${a}/related?limit=2`)
       expect(res.status).toBe(200)
       expect(res.body.events.map((x: { id: number }) => x.id)).toEqual([b, e])
-      expect((await c.get('/events/987654/related')).body.detail).toBe('Event not found')
-      expect((await c.get('/events/-3/related')).status).toBe(404)
-      expect((await c.get(`/events/${a}/related?limit=0`)).status).toBe(422)
+      expect((await t.client.get('/events/987654/related')).body.detail).toBe('Event not found')
+      expect((await t.client.get('/events/-3/related')).status).toBe(404)
+      expect((await t.client.get(`/events/${a}/related?limit=0`)).status).toBe(422)
     })
 
     it('falls back to leagues bet together when the event itself has no co-bets yet', async () => {
       const { b } = await world()
       const fresh = await fixture('Premier League', 'Brentford', 'Fulham', 20 + 0.5)
-      const res = await c.get(`/events/${fresh}/related?limit=3`)
+      const res = await t.client.get(`/events/${fresh}/related?limit=3`)
       expect(res.status).toBe(200)
       const ids = res.body.events.map((x: { id: number }) => x.id)
       expect(ids).toContain(b)
@@ -197,7 +191,7 @@ describe.each(dialects)('recommendation algorithms on %s', (dialect) => {
   })
 
   it('rebuilds every algorithm\'s state on POST /recommendation/generate to what the writes built', async () => {
-    const users = await Promise.all([1, 2].map(async () => (await create(c, 'users', userBody())).id))
+    const users = await Promise.all([1, 2].map(async () => (await create(t.client, 'users', userBody())).id))
     const events = await Promise.all([0, 1, 2].map((i) => fixture(['Premier League', 'Serie A', 'ATP'][i] as string, `H${i}`, `A${i}`, 5 + 10 * i, i === 2 ? 'Tennis' : 'Football')))
     await bet(users[0] as number, [events[0] as number, events[1] as number], 5)
     await bet(users[1] as number, [events[1] as number, events[2] as number], 3)
@@ -213,7 +207,7 @@ describe.each(dialects)('recommendation algorithms on %s', (dialect) => {
     })
     const written = await snapshot()
     const recommended = await recommend(users[1] as number, 'algorithm=hybrid&limit=3')
-    expect((await c.post('/recommendation/generate')).status).toBe(200)
+    expect((await t.client.post('/recommendation/generate')).status).toBe(200)
     const rebuilt = await snapshot()
     const round = (rows: Array<Record<string, unknown>>) => rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === 'number' && !Number.isInteger(v) ? Number(v.toFixed(9)) : String(v)])))
     for (const key of Object.keys(written) as Array<keyof typeof written>) expect(round(rebuilt[key]), key).toEqual(round(written[key]))
@@ -222,12 +216,12 @@ describe.each(dialects)('recommendation algorithms on %s', (dialect) => {
   })
 
   it('keeps a refused coupon out of every algorithm\'s state', async () => {
-    const user = (await create(c, 'users', userBody())).id
+    const user = (await create(t.client, 'users', userBody())).id
     const event = await fixture('Premier League', 'Arsenal', 'Chelsea', 10)
     await bet(user, [event])
     const db = t.db.database.db
     const before = await db.selectFrom('user_features').selectAll().orderBy('feature').execute()
-    const refused = await c.post('/coupons', couponBody(user, [event, 987654]))
+    const refused = await t.client.post('/coupons', couponBody(user, [event, 987654]))
     expect(refused.status).toBe(422)
     expect(await db.selectFrom('user_features').selectAll().orderBy('feature').execute()).toEqual(before)
     expect(Number((await db.selectFrom('event_pairs').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n)).toBe(0)
@@ -252,7 +246,7 @@ describe.each(dialects)('recommendation algorithms on %s', (dialect) => {
   it('fills every algorithm\'s slots for a user with no history', async () => {
     await fixture('Premier League', 'Arsenal', 'Chelsea', 10)
     await fixture('ATP', 'Sinner', 'Alcaraz', 12, 'Tennis', 'WORLD')
-    const user = (await create(c, 'users', userBody())).id
+    const user = (await create(t.client, 'users', userBody())).id
     for (const algorithm of ALGORITHM_NAMES) expect((await recommend(user, `algorithm=${algorithm}`)).events, algorithm).toHaveLength(2)
   })
 })

@@ -1,9 +1,9 @@
 // API keys (API_KEYS, PROTECT_READS): every write needs a valid X-API-Key header, reads are open unless
 // asked otherwise, and /health, /docs and /openapi.json stay open.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createTestApi, type TestApi } from '../../helpers/api.ts'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { createTestApi, useTestApi } from '../../helpers/api.ts'
 import { dialects } from '../../helpers/database.ts'
-import { client, couponBody, eventBody, snapshotCounts, userBody, type Client } from '../../helpers/records.ts'
+import { client, couponBody, eventBody, snapshotCounts, userBody } from '../../helpers/records.ts'
 
 const KEY_HEADER = 'x-api-key'
 
@@ -22,13 +22,7 @@ const OPEN = ['/health', '/openapi.json', '/docs/json']
 
 describe.each(dialects)('API keys on %s', (dialect) => {
   describe('with API_KEYS set', () => {
-    let t: TestApi
-    let c: Client
-    beforeAll(async () => {
-      t = await createTestApi(dialect, { API_KEYS: 'k1, k2' })
-      c = client(t.api)
-    })
-    afterAll(async () => { await t.close() })
+    const t = useTestApi(dialect, { API_KEYS: 'k1, k2' })
 
     it('refuses every write without a valid key with 401 and stores nothing', async () => {
       const before = await snapshotCounts(t.db.database.db)
@@ -45,63 +39,59 @@ describe.each(dialects)('API keys on %s', (dialect) => {
       ]
       for (const [path, body] of WRITES) {
         for (const headers of wrong) {
-          const res = await c.post(path, body, headers)
+          const res = await t.client.post(path, body, headers)
           expect(res.status, `${path} ${JSON.stringify(headers)}`).toBe(401)
           expect(res.body.detail).toMatch(/API key/)
         }
         for (const query of ['api_key=k1', 'x-api-key=k1', 'key=k1']) {
-          expect((await c.post(`${path}?${query}`, body)).status, `${path}?${query}`).toBe(401)
+          expect((await t.client.post(`${path}?${query}`, body)).status, `${path}?${query}`).toBe(401)
         }
       }
       expect(await snapshotCounts(t.db.database.db)).toEqual(before)
     })
 
     it('refuses a keyless write before reading its body (malformed or oversized bodies still get 401)', async () => {
-      expect((await c.raw('/users', '{not json', 'application/json')).status).toBe(401)
-      expect((await c.raw('/users', JSON.stringify({ pad: 'x'.repeat(2 * 1024 * 1024) }), 'application/json')).status).toBe(401)
+      expect((await t.client.raw('/users', '{not json', 'application/json')).status).toBe(401)
+      expect((await t.client.raw('/users', JSON.stringify({ pad: 'x'.repeat(2 * 1024 * 1024) }), 'application/json')).status).toBe(401)
     })
 
     it('accepts every write with either key', async () => {
       for (const key of ['k1', 'k2']) {
         for (const [path, body] of WRITES) {
-          const res = await c.post(path, body, { [KEY_HEADER]: key })
+          const res = await t.client.post(path, body, { [KEY_HEADER]: key })
           expect(res.status, `${path} with ${key}`).toBe(200)
           if (path.endsWith('/bulk')) expect(res.body.results[0].status).toBe(200)
         }
       }
-      expect((await c.get('/users/1')).body.id).toBe(1)
+      expect((await t.client.get('/users/1')).body.id).toBe(1)
     })
 
     it('keeps reads open, and /health and the docs', async () => {
       for (const path of [...READS, ...OPEN]) {
-        const res = await c.get(path)
+        const res = await t.client.get(path)
         expect(res.status, path).not.toBe(401)
       }
     })
   })
 
   describe('with PROTECT_READS=true', () => {
-    let t: TestApi
-    let c: Client
+    const t = useTestApi(dialect, { API_KEYS: 'k1', PROTECT_READS: true })
     beforeAll(async () => {
-      t = await createTestApi(dialect, { API_KEYS: 'k1', PROTECT_READS: true })
-      c = client(t.api)
-      await c.post('/users', userBody({ id: 1 }), { [KEY_HEADER]: 'k1' })
+      await t.client.post('/users', userBody({ id: 1 }), { [KEY_HEADER]: 'k1' })
     })
-    afterAll(async () => { await t.close() })
 
     it('refuses reads without a valid key and answers them with one', async () => {
       for (const path of READS) {
-        expect((await c.get(path)).status, path).toBe(401)
-        expect((await c.get(path, { [KEY_HEADER]: 'nope' })).status, path).toBe(401)
-        expect((await c.get(`${path}?api_key=k1`)).status, path).toBe(401)
-        expect((await c.get(path, { [KEY_HEADER]: 'k1' })).status, path).not.toBe(401)
+        expect((await t.client.get(path)).status, path).toBe(401)
+        expect((await t.client.get(path, { [KEY_HEADER]: 'nope' })).status, path).toBe(401)
+        expect((await t.client.get(`${path}?api_key=k1`)).status, path).toBe(401)
+        expect((await t.client.get(path, { [KEY_HEADER]: 'k1' })).status, path).not.toBe(401)
       }
-      expect((await c.get('/users/1', { [KEY_HEADER]: 'k1' })).status).toBe(200)
+      expect((await t.client.get('/users/1', { [KEY_HEADER]: 'k1' })).status).toBe(200)
     })
 
     it('still leaves /health and the docs open', async () => {
-      for (const path of OPEN) expect((await c.get(path)).status, path).toBe(200)
+      for (const path of OPEN) expect((await t.client.get(path)).status, path).toBe(200)
     })
   })
 

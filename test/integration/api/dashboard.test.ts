@@ -6,32 +6,26 @@ import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { beforeEach, describe, expect, it } from 'vitest'
 import { loadConfig } from '../../../src/config/config.ts'
 import { PROBE_TIMEOUT_MS } from '../../../src/dashboard/services.ts'
 import { createIdGenerator } from '../../../src/domain/ids.ts'
 import { buildGateway } from '../../../src/gateway/app.ts'
 import { createRecordProducer } from '../../../src/gateway/producer.ts'
-import { createTestApi, type TestApi } from '../../helpers/api.ts'
+import { createTestApi, useTestApi } from '../../helpers/api.ts'
 import { dialects } from '../../helpers/database.ts'
-import { client, countRows, couponBody, create, emptyTables, eventBody, userBody, type Client } from '../../helpers/records.ts'
+import { client, countRows, couponBody, create, emptyTables, eventBody, userBody } from '../../helpers/records.ts'
 
 /** Nothing listens on the discard port: a connection there is refused at once. */
 const CLOSED = 'http://127.0.0.1:9'
 const packageFile = createRequire(import.meta.url).resolve
 
 describe.each(dialects)('dashboard on %s', (dialect) => {
-  let t: TestApi
-  let c: Client
-  beforeAll(async () => {
-    t = await createTestApi(dialect, { GATEWAY_URL: CLOSED, CONSUMER_URLS: CLOSED })
-    c = client(t.api)
-  })
-  afterAll(async () => { await t.close() })
+  const t = useTestApi(dialect, { GATEWAY_URL: CLOSED, CONSUMER_URLS: CLOSED })
   beforeEach(async () => { await emptyTables(t.db.database.db) })
 
   it('serves the page as HTML that may load only what the API serves', async () => {
-    const page = await c.get('/dashboard')
+    const page = await t.client.get('/dashboard')
     expect(page.status).toBe(200)
     expect(page.headers['content-type']).toBe('text/html; charset=utf-8')
     expect(page.body).toMatch(/^<!doctype html>/i)
@@ -46,41 +40,41 @@ describe.each(dialects)('dashboard on %s', (dialect) => {
   })
 
   it('serves every asset the page names with its content type', async () => {
-    const page = await c.get('/dashboard')
+    const page = await t.client.get('/dashboard')
     const assets = [...String(page.body).matchAll(/(?:src|href)="(\/dashboard\/assets\/[^"]+)"/g)].map((m) => m[1] as string)
     expect(assets.sort()).toEqual(['/dashboard/assets/main.js', '/dashboard/assets/style.css', '/dashboard/assets/uPlot.iife.min.js', '/dashboard/assets/uPlot.min.css'])
     for (const url of assets) {
-      const res = await c.get(url)
+      const res = await t.client.get(url)
       expect(res.status, url).toBe(200)
       expect(res.headers['content-type'], url).toBe(url.endsWith('.css') ? 'text/css; charset=utf-8' : 'text/javascript; charset=utf-8')
       expect(String(res.body).length, url).toBeGreaterThan(100)
     }
     // uPlot as its package ships it; the page script bundled to plain JavaScript (this only compiles it).
-    expect((await c.get('/dashboard/assets/uPlot.iife.min.js')).body).toBe(readFileSync(packageFile('uplot/dist/uPlot.iife.min.js'), 'utf8'))
-    const script = String((await c.get('/dashboard/assets/main.js')).body)
+    expect((await t.client.get('/dashboard/assets/uPlot.iife.min.js')).body).toBe(readFileSync(packageFile('uplot/dist/uPlot.iife.min.js'), 'utf8'))
+    const script = String((await t.client.get('/dashboard/assets/main.js')).body)
     expect(() => new Function(script)).not.toThrow() // eslint-disable-line no-new-func -- a syntax check, never run
     expect(script).not.toMatch(/^\s*import\s/m)
   })
 
   it('counts what the database holds after writes', async () => {
-    const users = [await create(c, 'users', userBody()), await create(c, 'users', userBody()), await create(c, 'users', userBody())]
-    const events = [await create(c, 'events', eventBody()), await create(c, 'events', eventBody({ participants: ['A', 'B'] }))]
-    await create(c, 'coupons', couponBody(users[0].id, [events[0].id, events[1].id]))
-    await create(c, 'coupons', couponBody(users[1].id, [events[1].id]))
-    const { status, body } = await c.get('/dashboard/overview')
+    const users = [await create(t.client, 'users', userBody()), await create(t.client, 'users', userBody()), await create(t.client, 'users', userBody())]
+    const events = [await create(t.client, 'events', eventBody()), await create(t.client, 'events', eventBody({ participants: ['A', 'B'] }))]
+    await create(t.client, 'coupons', couponBody(users[0].id, [events[0].id, events[1].id]))
+    await create(t.client, 'coupons', couponBody(users[1].id, [events[1].id]))
+    const { status, body } = await t.client.get('/dashboard/overview')
     expect(status).toBe(200)
     const db = t.db.database.db
     expect(body.counts).toEqual({ users: await countRows(db, 'users'), events: await countRows(db, 'events'), coupons: await countRows(db, 'coupons') })
     expect(body.counts).toEqual({ users: 3, events: 2, coupons: 2 })
 
-    await create(c, 'users', userBody())
-    expect((await c.get('/dashboard/overview')).body.counts).toEqual({ users: 4, events: 2, coupons: 2 })
+    await create(t.client, 'users', userBody())
+    expect((await t.client.get('/dashboard/overview')).body.counts).toEqual({ users: 4, events: 2, coupons: 2 })
   })
 
   it('ranks sports and leagues by the selections on their events, most first', async () => {
-    const user = await create(c, 'users', userBody())
+    const user = await create(t.client, 'users', userBody())
     const event = async (sport: string, country: string, league: string) =>
-      (await create(c, 'events', eventBody({ sport, country, league, participants: [`${league} home`, `${league} away`] }))).id as number
+      (await create(t.client, 'events', eventBody({ sport, country, league, participants: [`${league} home`, `${league} away`] }))).id as number
     const premier = await event('football', 'England', 'Premier League')
     const laLiga = await event('football', 'Spain', 'La Liga')
     const atp = await event('tennis', 'World', 'ATP')
@@ -88,9 +82,9 @@ describe.each(dialects)('dashboard on %s', (dialect) => {
     await event('basketball', 'USA', 'NBA') // no bets: ranks nowhere
     // Selections: Premier League 3, ATP 2 + 2 = 4 over two events, La Liga 1.
     for (const selections of [[premier, atp], [premier, atp2], [premier, laLiga], [atp, atp2]]) {
-      await create(c, 'coupons', couponBody(user.id, selections))
+      await create(t.client, 'coupons', couponBody(user.id, selections))
     }
-    const { body } = await c.get('/dashboard/overview')
+    const { body } = await t.client.get('/dashboard/overview')
     expect(body.top_sports).toEqual([{ sport: 'football', bets: 4 }, { sport: 'tennis', bets: 4 }])
     expect(body.top_leagues).toEqual([
       { sport: 'tennis', country: 'World', league: 'ATP', bets: 4 },
@@ -98,21 +92,21 @@ describe.each(dialects)('dashboard on %s', (dialect) => {
       { sport: 'football', country: 'Spain', league: 'La Liga', bets: 1 }
     ])
 
-    await create(c, 'coupons', couponBody(user.id, [laLiga]))
-    expect((await c.get('/dashboard/overview')).body.top_sports).toEqual([{ sport: 'football', bets: 5 }, { sport: 'tennis', bets: 4 }])
+    await create(t.client, 'coupons', couponBody(user.id, [laLiga]))
+    expect((await t.client.get('/dashboard/overview')).body.top_sports).toEqual([{ sport: 'football', bets: 5 }, { sport: 'tennis', bets: 4 }])
   })
 
   it("reports each algorithm's recommendation latency from the API's histogram", async () => {
-    const user = await create(c, 'users', userBody())
+    const user = await create(t.client, 'users', userBody())
     const answered = async (algorithm: string) => {
-      const rows: Array<{ algorithm: string, path: string, count: number, p50_ms: number, p95_ms: number }> = (await c.get('/dashboard/overview')).body.recommendation_latency
+      const rows: Array<{ algorithm: string, path: string, count: number, p50_ms: number, p95_ms: number }> = (await t.client.get('/dashboard/overview')).body.recommendation_latency
       return rows.find((r) => r.algorithm === algorithm && r.path === 'recommendation')
     }
-    const algorithms: Array<{ name: string }> = (await c.get('/recommendation/algorithms')).body
+    const algorithms: Array<{ name: string }> = (await t.client.get('/recommendation/algorithms')).body
     const [first, second] = algorithms.map((a) => a.name) as [string, string]
     const before = (await answered(first))?.count ?? 0
-    for (let i = 0; i < 3; i++) expect((await c.get(`/recommendation/${user.id}?algorithm=${first}`)).status).toBe(200)
-    expect((await c.get(`/recommendation/${user.id}?algorithm=${second}`)).status).toBe(200)
+    for (let i = 0; i < 3; i++) expect((await t.client.get(`/recommendation/${user.id}?algorithm=${first}`)).status).toBe(200)
+    expect((await t.client.get(`/recommendation/${user.id}?algorithm=${second}`)).status).toBe(200)
 
     const row = await answered(first)
     expect(row?.count).toBe(before + 3)
@@ -122,7 +116,7 @@ describe.each(dialects)('dashboard on %s', (dialect) => {
   })
 
   it('shows a gateway and a consumer that refuse connections as down, with why', async () => {
-    const { status, body } = await c.get('/dashboard/overview')
+    const { status, body } = await t.client.get('/dashboard/overview')
     expect(status).toBe(200)
     expect(body.services.api).toEqual({ status: 'up' })
     expect(body.services.gateway).toEqual({ url: CLOSED, status: 'down', detail: expect.stringMatching(/ECONNREFUSED/) })

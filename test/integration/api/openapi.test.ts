@@ -1,14 +1,12 @@
 // openapi.json at the repository root is the document the API serves: regenerate it (npm run openapi)
 // whenever a route or schema changes, or this test fails.
 import { readFileSync } from 'node:fs'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { OPENAPI_PATH, renderOpenApi } from '../../../src/api/openapi.ts'
-import { createTestApi, type TestApi } from '../../helpers/api.ts'
+import { useTestApi } from '../../helpers/api.ts'
 
 describe('committed openapi.json', () => {
-  let t: TestApi
-  beforeAll(async () => { t = await createTestApi('sqlite') })
-  afterAll(async () => { await t.close() })
+  const t = useTestApi('sqlite')
 
   it('equals the document generated from the app', async () => {
     const committed = readFileSync(OPENAPI_PATH, 'utf8')

@@ -2,10 +2,10 @@
 // datasets: the incrementally kept state must equal the rebuilt one, and live and `?at=` answers must equal
 // what the rules say, for every user.
 import fc from 'fast-check'
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { createTestApi, type TestApi } from '../../helpers/api.ts'
+import { beforeEach, describe, expect, it } from 'vitest'
+import { useTestApi } from '../../helpers/api.ts'
 import { dialects } from '../../helpers/database.ts'
-import { client, emptyTables, userBody, type Client } from '../../helpers/records.ts'
+import { emptyTables, userBody } from '../../helpers/records.ts'
 
 const HOUR = 3_600_000
 const MINUTE = 60_000
@@ -66,23 +66,17 @@ function modelRecommendation (events: ModelEvent[], coupons: ModelCoupon[], user
 }
 
 describe.each(dialects)('recommendation state on %s', (dialect) => {
-  let t: TestApi
-  let c: Client
-  beforeAll(async () => {
-    // The model below is the frequency rule (the reference's behaviour), so it is the default here.
-    t = await createTestApi(dialect, { RECOMMENDER_ALGORITHM: 'frequency' })
-    c = client(t.api)
-  })
-  afterAll(async () => { await t.close() })
+  // The model below is the frequency rule (the reference's behaviour), so it is the default here.
+  const t = useTestApi(dialect, { RECOMMENDER_ALGORITHM: 'frequency' })
   beforeEach(async () => { await emptyTables(t.db.database.db) })
 
   /** Stores the dataset (users and events in bulk, half the coupons one by one, half in bulk); returns the model's view. */
   async function load (data: Dataset, base: number): Promise<{ events: ModelEvent[], coupons: ModelCoupon[], users: number[] }> {
     const users = Array.from({ length: data.users }, (_, i) => i + 1)
-    await expectAllStored(await c.post('/users/bulk', users.map((id) => userBody({ id }))))
+    await expectAllStored(await t.client.post('/users/bulk', users.map((id) => userBody({ id }))))
     // Event times sit 17 minutes off the hour, so none ends within minutes of the base or of the `at` instant.
     const events = data.events.map((e, i) => ({ id: i + 1, sport: e.sport, begin: base + e.beginHours * HOUR + 17 * MINUTE, end: base + (e.beginHours + e.hours) * HOUR + 17 * MINUTE }))
-    await expectAllStored(await c.post('/events/bulk', events.map((e) => ({
+    await expectAllStored(await t.client.post('/events/bulk', events.map((e) => ({
       id: e.id,
       sport: e.sport,
       begin_timestamp: new Date(e.begin).toISOString(),
@@ -100,12 +94,12 @@ describe.each(dialects)('recommendation state on %s', (dialect) => {
     const half = Math.ceil(bodies.length / 2)
     const stored: Array<{ user_id: number, timestamp: string, selections: Array<{ event_id: number }> }> = []
     for (const body of bodies.slice(0, half)) {
-      const res = await c.post('/coupons', body)
+      const res = await t.client.post('/coupons', body)
       expect(res.status).toBe(200)
       stored.push(res.body)
     }
     if (bodies.length > half) {
-      const res = await c.post('/coupons/bulk', bodies.slice(half))
+      const res = await t.client.post('/coupons/bulk', bodies.slice(half))
       await expectAllStored(res)
       stored.push(...res.body.results.map((r: { body: never }) => r.body))
     }
@@ -117,7 +111,7 @@ describe.each(dialects)('recommendation state on %s', (dialect) => {
   async function recommendations (users: number[], query: string): Promise<Array<{ id: string, events: Array<{ id: number }> }>> {
     const answers = []
     for (const user of users) {
-      const res = await c.get(`/recommendation/${user}?limit=10${query}`)
+      const res = await t.client.get(`/recommendation/${user}?limit=10${query}`)
       expect(res.status).toBe(200)
       const { generated_at: _ignored, ...rest } = res.body[0]
       answers.push(rest)
@@ -153,7 +147,7 @@ describe.each(dialects)('recommendation state on %s', (dialect) => {
       }
 
       const stateBefore = await state()
-      const res = await c.post('/recommendation/generate')
+      const res = await t.client.post('/recommendation/generate')
       expect(res.status).toBe(200)
       expect(res.body).toEqual({ message: `Recommendations generated for ${users.length} users.`, users: users.length, elapsed_ms: expect.any(Number) })
       expect(res.body.elapsed_ms).toBeGreaterThanOrEqual(0)
@@ -164,7 +158,7 @@ describe.each(dialects)('recommendation state on %s', (dialect) => {
   })
 
   it('answers generate on an empty database with zero users', async () => {
-    const res = await c.post('/recommendation/generate')
+    const res = await t.client.post('/recommendation/generate')
     expect(res.status).toBe(200)
     expect(res.body).toMatchObject({ message: 'Recommendations generated for 0 users.', users: 0 })
   })
@@ -183,7 +177,7 @@ describe.each(dialects)('recommendation state on %s', (dialect) => {
     await t.db.database.db.deleteFrom('user_sport_stats').execute()
     await t.db.database.db.updateTable('events').set({ bet_count: 0 }).execute()
     expect(await recommendations(users, '')).not.toEqual(before)
-    expect((await c.post('/recommendation/generate')).status).toBe(200)
+    expect((await t.client.post('/recommendation/generate')).status).toBe(200)
     expect(await recommendations(users, '')).toEqual(before)
   })
 })

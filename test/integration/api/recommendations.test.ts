@@ -1,9 +1,9 @@
 // SPEC §Recommendations through the API, on both dialects and in both modes: live (events around the real
 // now, computed from the incrementally kept state) and `?at=` (a past instant, computed from raw coupons).
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { createTestApi, type TestApi } from '../../helpers/api.ts'
+import { beforeEach, describe, expect, it } from 'vitest'
+import { useTestApi } from '../../helpers/api.ts'
 import { dialects } from '../../helpers/database.ts'
-import { client, create, emptyTables, isoAt, userBody, type Client } from '../../helpers/records.ts'
+import { create, emptyTables, isoAt, userBody, type Client } from '../../helpers/records.ts'
 
 interface Mode { name: string, base: () => number, query: (base: number) => string }
 
@@ -64,14 +64,8 @@ function world (c: Client, base: number, mode: Mode) {
 }
 
 describe.each(dialects)('recommendations on %s', (dialect) => {
-  let t: TestApi
-  let c: Client
-  beforeAll(async () => {
-    // These are the frequency rule's tests (the reference's behaviour), so it is the default here.
-    t = await createTestApi(dialect, { RECOMMENDER_ALGORITHM: 'frequency' })
-    c = client(t.api)
-  })
-  afterAll(async () => { await t.close() })
+  // These are the frequency rule's tests (the reference's behaviour), so it is the default here.
+  const t = useTestApi(dialect, { RECOMMENDER_ALGORITHM: 'frequency' })
   beforeEach(async () => { await emptyTables(t.db.database.db) })
 
   describe.each(MODES)('$name', (mode) => {
@@ -79,7 +73,7 @@ describe.each(dialects)('recommendations on %s', (dialect) => {
     let base: number
     beforeEach(() => {
       base = mode.base()
-      w = world(c, base, mode)
+      w = world(t.client, base, mode)
     })
 
     it('answers a list holding one recommendation whose events are the stored events', async () => {
@@ -89,7 +83,7 @@ describe.each(dialects)('recommendations on %s', (dialect) => {
       expect(body).toHaveLength(1)
       expect(body[0]).toMatchObject({ user_id: user, algorithm: 'frequency', id: expect.any(Number) })
       // Each event is the stored event plus why it was chosen (an added field).
-      expect(body[0].events.map(({ reason: _reason, ...event }: { reason: unknown }) => event)).toEqual([(await c.get(`/events/${a}`)).body])
+      expect(body[0].events.map(({ reason: _reason, ...event }: { reason: unknown }) => event)).toEqual([(await t.client.get(`/events/${a}`)).body])
       expect(body[0].events[0].reason).toEqual({ code: 'popular', text: 'Among the most bet-on open events' })
       if (mode.name === 'at') expect(body[0].generated_at).toBe(new Date(base).toISOString().replace('Z', '000Z'))
       else expect(Math.abs(Date.parse(body[0].generated_at) - Date.now())).toBeLessThan(60_000)
@@ -236,7 +230,7 @@ describe.each(dialects)('recommendations on %s', (dialect) => {
 
     it('answers 404 User not found for an unknown user', async () => {
       const query = mode.query(base)
-      const res = await c.get(`/recommendation/424242${query === '' ? '' : `?${query}`}`)
+      const res = await t.client.get(`/recommendation/424242${query === '' ? '' : `?${query}`}`)
       expect(res.status).toBe(404)
       expect(res.body.detail).toBe('User not found')
     })
@@ -244,15 +238,15 @@ describe.each(dialects)('recommendations on %s', (dialect) => {
 
   describe('query parameters', () => {
     it.each(['0', '51', 'x', '1.5', '-1', '', '3x', '1e9'])('refuses limit=%j with 422', async (limit) => {
-      const user = (await create(c, 'users', userBody())).id
-      const res = await c.get(`/recommendation/${user as number}?limit=${limit}`)
+      const user = (await create(t.client, 'users', userBody())).id
+      const res = await t.client.get(`/recommendation/${user as number}?limit=${limit}`)
       expect(res.status).toBe(422)
       expect(res.body.detail).toContain('limit')
     })
 
     it.each(['yesterday', '2024-02-30', '2024-13-01T00:00:00Z', '', '2024-01-01T25:00:00'])('refuses at=%j with 422', async (at) => {
-      const user = (await create(c, 'users', userBody())).id
-      const res = await c.get(`/recommendation/${user as number}?at=${encodeURIComponent(at)}`)
+      const user = (await create(t.client, 'users', userBody())).id
+      const res = await t.client.get(`/recommendation/${user as number}?at=${encodeURIComponent(at)}`)
       expect(res.status).toBe(422)
       expect(res.body.detail).toContain('at')
     })
@@ -262,7 +256,7 @@ describe.each(dialects)('recommendations on %s', (dialect) => {
     const at = Date.UTC(2024, 5, 1, 12)
     const atQuery = (instant: number) => `at=${encodeURIComponent(new Date(instant).toISOString())}`
     let w: ReturnType<typeof world>
-    beforeEach(() => { w = world(c, at, MODES[1] as Mode) })
+    beforeEach(() => { w = world(t.client, at, MODES[1] as Mode) })
 
     it('counts coupons placed at or before the instant, not after', async () => {
       const user = await w.user()
@@ -272,9 +266,9 @@ describe.each(dialects)('recommendations on %s', (dialect) => {
       await w.bet(user, [pastGolf, pastGolf], -1) // one minute after
       const tennis = await w.event('tennis', 2)
       const golf = await w.event('golf', 1)
-      const body = (await c.get(`/recommendation/${user}?${atQuery(at)}&limit=1`)).body
+      const body = (await t.client.get(`/recommendation/${user}?${atQuery(at)}&limit=1`)).body
       expect(body[0].events.map((e: { id: number }) => e.id)).toEqual([tennis])
-      const later = (await c.get(`/recommendation/${user}?${atQuery(at + 120_000)}&limit=1`)).body
+      const later = (await t.client.get(`/recommendation/${user}?${atQuery(at + 120_000)}&limit=1`)).body
       expect(later[0].events.map((e: { id: number }) => e.id)).toEqual([golf])
     })
 
@@ -282,8 +276,8 @@ describe.each(dialects)('recommendations on %s', (dialect) => {
       const user = await w.user()
       const golf = await w.event('golf', 1)
       await w.bet(user, [golf], -30)
-      expect((await c.get(`/recommendation/${user}?${atQuery(at)}`)).body[0].events.map((e: { id: number }) => e.id)).toEqual([golf])
-      expect((await c.get(`/recommendation/${user}?${atQuery(at + 3_600_000)}`)).body[0].events).toEqual([])
+      expect((await t.client.get(`/recommendation/${user}?${atQuery(at)}`)).body[0].events.map((e: { id: number }) => e.id)).toEqual([golf])
+      expect((await t.client.get(`/recommendation/${user}?${atQuery(at + 3_600_000)}`)).body[0].events).toEqual([])
     })
 
     it('counts popularity from coupons placed at or before the instant', async () => {
@@ -292,27 +286,27 @@ describe.each(dialects)('recommendations on %s', (dialect) => {
       const late = await w.event('golf', 5)
       const fan = await w.user()
       await w.bet(fan, [late], -10) // after the instant
-      expect((await c.get(`/recommendation/${fresh}?${atQuery(at)}&limit=2`)).body[0].events.map((e: { id: number }) => e.id)).toEqual([soon, late])
-      expect((await c.get(`/recommendation/${fresh}?${atQuery(at + 3_600_000)}&limit=2`)).body[0].events.map((e: { id: number }) => e.id)).toEqual([late, soon])
+      expect((await t.client.get(`/recommendation/${fresh}?${atQuery(at)}&limit=2`)).body[0].events.map((e: { id: number }) => e.id)).toEqual([soon, late])
+      expect((await t.client.get(`/recommendation/${fresh}?${atQuery(at + 3_600_000)}&limit=2`)).body[0].events.map((e: { id: number }) => e.id)).toEqual([late, soon])
     })
 
     it('judges "ended" at the instant: an event ending exactly then is over, one ending a microsecond later is not', async () => {
       const user = await w.user()
-      await create(c, 'events', { id: 1, begin_timestamp: isoAt(at, -2), end_timestamp: new Date(at).toISOString(), country: 'X', league: 'L', sport: 'golf', participants: ['A', 'B'] })
-      await create(c, 'events', { id: 2, begin_timestamp: isoAt(at, -2), end_timestamp: new Date(at).toISOString().replace('Z', '001Z'), country: 'X', league: 'L', sport: 'golf', participants: ['A', 'B'] })
-      expect((await c.get(`/recommendation/${user}?${atQuery(at)}`)).body[0].events.map((e: { id: number }) => e.id)).toEqual([2])
+      await create(t.client, 'events', { id: 1, begin_timestamp: isoAt(at, -2), end_timestamp: new Date(at).toISOString(), country: 'X', league: 'L', sport: 'golf', participants: ['A', 'B'] })
+      await create(t.client, 'events', { id: 2, begin_timestamp: isoAt(at, -2), end_timestamp: new Date(at).toISOString().replace('Z', '001Z'), country: 'X', league: 'L', sport: 'golf', participants: ['A', 'B'] })
+      expect((await t.client.get(`/recommendation/${user}?${atQuery(at)}`)).body[0].events.map((e: { id: number }) => e.id)).toEqual([2])
     })
 
     it('reads an at with an offset or without a zone as the same instant', async () => {
       const user = await w.user()
       await w.event('golf', 0.5)
       await w.event('golf', -1, { durationHours: 1.25 }) // ends at + 15 minutes
-      const utc = (await c.get(`/recommendation/${user}?at=2024-06-01T12:00:00Z`)).body[0]
-      const zoneless = (await c.get(`/recommendation/${user}?at=${encodeURIComponent('2024-06-01 12:00:00')}`)).body[0]
-      const offset = (await c.get(`/recommendation/${user}?at=${encodeURIComponent('2024-06-01T14:00:00+02:00')}`)).body[0]
+      const utc = (await t.client.get(`/recommendation/${user}?at=2024-06-01T12:00:00Z`)).body[0]
+      const zoneless = (await t.client.get(`/recommendation/${user}?at=${encodeURIComponent('2024-06-01 12:00:00')}`)).body[0]
+      const offset = (await t.client.get(`/recommendation/${user}?at=${encodeURIComponent('2024-06-01T14:00:00+02:00')}`)).body[0]
       // `+` typed unencoded in a query string arrives as a space; it is read as the offset it was.
-      const plus = (await c.get(`/recommendation/${user}?at=2024-06-01T14:00:00+02:00`)).body[0]
-      const negative = (await c.get(`/recommendation/${user}?at=2024-06-01T10:00:00.000-02:00`)).body[0]
+      const plus = (await t.client.get(`/recommendation/${user}?at=2024-06-01T14:00:00+02:00`)).body[0]
+      const negative = (await t.client.get(`/recommendation/${user}?at=2024-06-01T10:00:00.000-02:00`)).body[0]
       expect(utc.events).toHaveLength(2)
       expect(zoneless).toEqual(utc)
       expect(offset).toEqual(utc)
@@ -324,7 +318,7 @@ describe.each(dialects)('recommendations on %s', (dialect) => {
   describe('freshness', () => {
     it('reflects a stored event and a stored coupon in the next GET', async () => {
       const base = Date.now()
-      const w = world(c, base, MODES[0] as Mode)
+      const w = world(t.client, base, MODES[0] as Mode)
       const user = await w.user()
       const pastTennis = await w.event('tennis', -30)
       await w.bet(user, [pastTennis])

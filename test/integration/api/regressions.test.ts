@@ -1,5 +1,5 @@
 // One test per bug found in the API, storage or domain code, so none of them comes back.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely'
 import SQLite from 'better-sqlite3'
 import pg from 'pg'
@@ -10,18 +10,12 @@ import { loadConfig } from '../../../src/config/config.ts'
 import { openDatabase, type DatabaseOptions } from '../../../src/storage/database.ts'
 import { migrationProvider } from '../../../src/storage/migrations.ts'
 import { repositories } from '../../../src/storage/repositories/index.ts'
-import { createTestApi, type TestApi } from '../../helpers/api.ts'
+import { useTestApi } from '../../helpers/api.ts'
 import { createTestDatabase, dialects, POSTGRES_URL, uniqueName, type TestDialect } from '../../helpers/database.ts'
-import { client, countRows, eventBody, snapshotCounts, type Client } from '../../helpers/records.ts'
+import { countRows, eventBody, snapshotCounts } from '../../helpers/records.ts'
 
 describe.each(dialects)('regressions on %s', (dialect) => {
-  let t: TestApi
-  let c: Client
-  beforeAll(async () => {
-    t = await createTestApi(dialect)
-    c = client(t.api)
-  })
-  afterAll(async () => { await t.close() })
+  const t = useTestApi(dialect)
 
   it('opens a second database schema while another one exists (migrator looked in every schema)', async () => {
     const other = await createTestDatabase(dialect)
@@ -34,7 +28,7 @@ describe.each(dialects)('regressions on %s', (dialect) => {
 
   it('answers routing refusals (bad percent-encoding, over-long parameter) with a JSON detail', async () => {
     for (const url of ['/events/%E0%A4%A', `/events/${'1'.repeat(201)}`]) {
-      const res = await c.get(url)
+      const res = await t.client.get(url)
       expect(res.status).toBeGreaterThanOrEqual(400)
       expect(res.status).toBeLessThan(500)
       expect(typeof res.body.detail).toBe('string')
@@ -43,13 +37,13 @@ describe.each(dialects)('regressions on %s', (dialect) => {
 
   it('reads only decimal digits as a path id (0x10 was user 16, 1e3 user 1000)', async () => {
     for (const id of ['0x10', '1e3', '+5', ' 5']) {
-      expect((await c.get(`/users/${encodeURIComponent(id)}`)).status).toBe(422)
+      expect((await t.client.get(`/users/${encodeURIComponent(id)}`)).status).toBe(422)
     }
   })
 
   it('refuses NUL characters in text (PostgreSQL cannot store them: was a 503)', async () => {
     for (const change of [{ sport: 'foot\u0000ball' }, { league: '\u0000' }, { country: 'a\u0000' }, { participants: ['A\u0000', 'B'] }]) {
-      const res = await c.post('/events', eventBody(change))
+      const res = await t.client.post('/events', eventBody(change))
       expect(res.status, JSON.stringify(change)).toBe(422)
       expect(typeof res.body.detail).toBe('string')
     }
@@ -57,15 +51,15 @@ describe.each(dialects)('regressions on %s', (dialect) => {
 
   it('refuses unpaired UTF-16 surrogates in text (they were stored as U+FFFD, so replays became conflicts)', async () => {
     for (const change of [{ sport: 'a\uD800b' }, { league: '\uDC00' }, { participants: ['A\uDBFF', 'B'] }]) {
-      const res = await c.post('/events', eventBody(change))
+      const res = await t.client.post('/events', eventBody(change))
       expect(res.status, JSON.stringify(change)).toBe(422)
     }
     // Paired surrogates (characters outside the BMP) are fine and survive a round trip.
     const body = eventBody({ id: 77, sport: 'football \u{1F3C8}', participants: ['\u{1F600}', '\u{1F601}'] })
-    const emoji = await c.post('/events', body)
+    const emoji = await t.client.post('/events', body)
     expect(emoji.status).toBe(200)
-    expect((await c.get('/events/77')).body).toEqual(emoji.body)
-    expect((await c.post('/events', body)).body).toEqual(emoji.body)
+    expect((await t.client.get('/events/77')).body).toEqual(emoji.body)
+    expect((await t.client.post('/events', body)).body).toEqual(emoji.body)
   })
 
   it('stores the longest participant list the schema allows (PostgreSQL index rows were limited to 2704 bytes: was a 503)', async () => {
@@ -73,11 +67,11 @@ describe.each(dialects)('regressions on %s', (dialect) => {
     let seed = 42
     const char = () => { seed = (seed * 1103515245 + 12345) % 2 ** 31; return String.fromCharCode(0x4e00 + (seed % 20000)) }
     const names = Array.from({ length: 50 }, (_, i) => `${i} ${Array.from({ length: 196 }, char).join('')}`)
-    const first = await c.post('/events', eventBody({ participants: names }))
+    const first = await t.client.post('/events', eventBody({ participants: names }))
     expect(first.status).toBe(200)
-    const again = await c.post('/events', eventBody({ participants: names }))
+    const again = await t.client.post('/events', eventBody({ participants: names }))
     expect(again.body.participants_id).toBe(first.body.participants_id)
-    expect((await c.get(`/events/${first.body.id as number}`)).body.participants).toEqual(names)
+    expect((await t.client.get(`/events/${first.body.id as number}`)).body.participants).toEqual(names)
   })
 
   it('upgrades a database made before participant digests, keeping its lists and their ids', async () => {
@@ -101,16 +95,16 @@ describe.each(dialects)('regressions on %s', (dialect) => {
   })
 
   it('reads years below 100 as themselves, not as 19xx (0050 was stored as 1950)', async () => {
-    const res = await c.post('/events', eventBody({ begin_timestamp: '0050-01-01T00:00:00Z' }))
+    const res = await t.client.post('/events', eventBody({ begin_timestamp: '0050-01-01T00:00:00Z' }))
     // Year 50 is beyond the microsecond range the API keeps (about 1685 to 2255): refused, never moved.
     expect(res.status).toBe(422)
     expect(res.body.detail).toContain('body.begin_timestamp')
   })
 
   it('leaves no participant list behind when a bulk batch refuses an event as a conflict', async () => {
-    await c.post('/events', eventBody({ id: 88 }))
+    await t.client.post('/events', eventBody({ id: 88 }))
     const before = await snapshotCounts(t.db.database.db)
-    const res = await c.post('/events/bulk', [eventBody({ id: 88, participants: ['Brand', 'New'] })])
+    const res = await t.client.post('/events/bulk', [eventBody({ id: 88, participants: ['Brand', 'New'] })])
     expect(res.body.results[0].status).toBe(409)
     expect(await snapshotCounts(t.db.database.db)).toEqual(before)
   })

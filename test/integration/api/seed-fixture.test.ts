@@ -1,13 +1,11 @@
 // SPEC §Fixtures: the seed's data ingests unchanged, twice, refusing only coupon 42299's second version.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { dialects } from '../../helpers/database.ts'
-import { createTestApi, type TestApi } from '../../helpers/api.ts'
+import { useTestApi, type SuiteApi } from '../../helpers/api.ts'
 import { loadSeedFixture } from '../../helpers/fixture.ts'
 
 describe.each(dialects)('seed fixture through the API on %s', (dialect) => {
-  let t: TestApi
-  beforeAll(async () => { t = await createTestApi(dialect) })
-  afterAll(async () => { await t.close() })
+  const t = useTestApi(dialect)
 
   async function uploadAll (): Promise<Array<{ entity: string, id: unknown, status: number, body: unknown }>> {
     const data = loadSeedFixture()
@@ -50,7 +48,7 @@ describe.each(dialects)('seed fixture through the API on %s', (dialect) => {
   })
 })
 
-async function countAll (t: TestApi): Promise<Record<string, number>> {
+async function countAll (t: SuiteApi): Promise<Record<string, number>> {
   const db = t.db.database.db
   const count = async (table: 'users' | 'events' | 'coupons') =>
     Number((await db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n)

@@ -8,7 +8,8 @@ import { Consumer } from '@platformatic/kafka'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { loadConfig, type Config } from '../../../src/config/config.ts'
 import { createRecordProducer, KafkaOutcomeUnknownError, KafkaUnavailableError, type RecordProducer } from '../../../src/gateway/producer.ts'
-import { freePorts, startLocalBroker, type LocalBroker, type LocalBrokerOptions } from '../../../src/kafka/local-broker.ts'
+import { startLocalBroker, type LocalBroker, type LocalBrokerOptions } from '../../../src/dev/local-broker.ts'
+import { freePorts } from '../../../src/dev/ports.ts'
 import { ensureTopics } from '../../../src/kafka/topics.ts'
 import { uniqueName } from '../../helpers/database.ts'
 
@@ -47,22 +48,37 @@ async function setUp (requestTimeoutMs: number): Promise<{ config: Config, topic
 
 const record = (value: string) => [{ key: 'same-key', value }]
 
-/** The topic's records by offset, read from the beginning until `count` arrived. */
+/**
+ * The topic's records by offset, read from the beginning until `count` arrived. A broker just thawed or
+ * restarted on a loaded machine may fail the reader's first requests: its errors are heard (not left to
+ * end the run) and the read starts again, until a minute has passed.
+ */
 async function topicContent (config: Config, topic: string, count: number): Promise<Map<number, string>> {
-  const consumer = new Consumer({ clientId: 'producer-faults-reader', groupId: uniqueName('reader'), bootstrapBrokers: config.kafka.bootstrapServers })
-  const stream = await consumer.consume({ topics: [topic], mode: 'earliest', maxWaitTime: 200 })
+  const deadline = Date.now() + 60_000
   const content = new Map<number, string>()
-  try {
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, 15_000)
-      stream.on('data', (message) => {
-        content.set(Number(message.offset), message.value?.toString() ?? '')
-        if (content.size >= count) { clearTimeout(timer); resolve() }
-      })
-    })
-  } finally {
-    await stream.close()
-    await consumer.close()
+  while (content.size < count && Date.now() < deadline) {
+    const consumer = new Consumer({ clientId: 'producer-faults-reader', groupId: uniqueName('reader'), bootstrapBrokers: config.kafka.bootstrapServers })
+    consumer.on('error', () => {})
+    try {
+      const stream = await consumer.consume({ topics: [topic], mode: 'earliest', maxWaitTime: 200 })
+      try {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, Math.max(0, deadline - Date.now()))
+          const done = () => { clearTimeout(timer); resolve() }
+          stream.on('error', done)
+          stream.on('data', (message) => {
+            content.set(Number(message.offset), message.value?.toString() ?? '')
+            if (content.size >= count) done()
+          })
+        })
+      } finally {
+        await stream.close().catch(() => {})
+      }
+    } catch {
+      // The broker refused the reader's requests: read again from the start.
+    } finally {
+      await consumer.close().catch(() => {})
+    }
   }
   return content
 }

@@ -4,11 +4,11 @@ import { Admin, Consumer } from '@platformatic/kafka'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { describeDeadLetter, formatDeadLetter, formatListing, formatReplay } from '../../../src/cli/commands/dlq.ts'
 import { loadConfig, type Config } from '../../../src/config/config.ts'
-import { createSideProducer, Headers, type SideRecord } from '../../../src/consumer/side-topics.ts'
+import { createSideProducer, Headers, type SideRecord } from '../../../src/kafka/side-topics.ts'
 import {
   allDeadLetterTopics, DeadLetterNotFoundError, findDeadLetter, ledgerTopicOf, listDeadLetters, readDeadLetters,
   REPLAYED_FROM_HEADER, replayDeadLetters, type ListedRecord, type Listing
-} from '../../../src/kafka/dead-letters.ts'
+} from '../../../src/kafka/dead-letters/index.ts'
 import { ENTITIES, ensureTopics, entityTopics } from '../../../src/kafka/topics.ts'
 import { uniqueName } from '../../helpers/database.ts'
 import { kafkaBootstrap } from '../../helpers/kafka.ts'

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest'
 import type { Outcome } from '../../../src/consumer/delivery.ts'
 import { route, ROUTING_DEFAULTS, type RoutedRecord } from '../../../src/consumer/routing.ts'
-import { Headers } from '../../../src/consumer/side-topics.ts'
+import { Headers } from '../../../src/kafka/side-topics.ts'
 
 const NOW = 1_800_000_000_000
 const policy = { retryWindowMs: 60_000, retryDelayMs: 1000 }

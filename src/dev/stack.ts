@@ -1,7 +1,8 @@
-// The whole stack as child processes of one command (see commands/start.ts).
+// The whole stack as child processes of one command (`start`, see cli/commands/start.ts): a local Kafka broker
+// unless BOOTSTRAP_SERVER names one, then the API, the gateway and the consumers.
 import closeWithGrace from 'close-with-grace'
 import type { Config } from '../config/config.ts'
-import { LocalBrokerError, localBrokerOptions, startLocalBroker, type LocalBroker } from '../kafka/local-broker.ts'
+import { LocalBrokerError, localBrokerOptions, startLocalBroker, type LocalBroker } from './local-broker.ts'
 import { label, superviseServices } from './supervisor.ts'
 
 /** Polls a service's /ready: 200 once the dependencies it needs answer. */

@@ -1,25 +1,20 @@
 // The services under test as real processes (`node --import tsx src/cli/main.ts <service>`), exactly as
 // they are deployed, plus the child processes that generate load; and each process's resident memory.
-import { spawn, type ChildProcess } from 'node:child_process'
-import { createWriteStream } from 'node:fs'
+import { spawn } from 'node:child_process'
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { createInterface } from 'node:readline'
-import { setTimeout as sleep } from 'node:timers/promises'
-import { fileURLToPath } from 'node:url'
+import { describeExit, ROOT, ServiceProcess, type ServiceCommand } from '../../src/dev/service-process.ts'
 
-export const ROOT = fileURLToPath(new URL('../../', import.meta.url))
+export { ROOT }
 
-export type ServiceName = 'api' | 'gateway' | 'consumer'
+export type ServiceName = ServiceCommand
 
 export interface Service {
   name: ServiceName
   pid: number
-  /** Resolves when the process has exited. */
-  exited: Promise<void>
-  /** How it ended (exit code or signal), once it has; a benchmark whose service died measures nothing. */
+  /** How it ended on its own (exit code or signal), once it has; a benchmark whose service died measures nothing. */
   readonly ended: string | undefined
-  /** SIGTERM, then SIGKILL after 30 s. */
+  /** SIGTERM, then SIGKILL after the runner's grace time. */
   stop (): Promise<void>
 }
 
@@ -33,51 +28,17 @@ export interface ServiceOptions {
 
 /** Starts a service and resolves once its /ready answers 200 (a consumer: every worker reads its topic). */
 export async function startService (name: ServiceName, options: ServiceOptions): Promise<Service> {
-  const child = spawn(process.execPath, [...(options.nodeFlags ?? []), '--import', 'tsx', 'src/cli/main.ts', name], {
-    cwd: ROOT,
-    env: { ...process.env, ...options.env },
-    stdio: ['ignore', 'pipe', 'pipe']
-  })
-  const log = createWriteStream(options.logFile, { flags: 'a' })
-  child.stderr?.pipe(log)
-  createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (line) => log.write(`${line}\n`))
-  let ended: string | undefined
-  const exited = new Promise<void>((resolve) => child.once('exit', (code, signal) => {
-    ended = signal ?? `exit code ${code}`
-    log.write(`[bench] ${name} ended: ${ended}\n`)
-    resolve()
-  }))
-  const service: Service = { name, pid: child.pid as number, exited, get ended () { return ended }, stop: () => stopChild(child, exited) }
-
-  const deadline = Date.now() + 120_000
-  let gone = false
-  exited.then(() => { gone = true }, () => {})
-  for (;;) {
-    if (gone) throw new Error(`${name} exited during start-up; see ${options.logFile}`)
-    if (Date.now() > deadline) {
-      await service.stop()
-      throw new Error(`${name} was not ready within 120 s; see ${options.logFile}`)
-    }
-    if (await ready(name, options.env)) return service
-    await sleep(200)
+  const service = new ServiceProcess({ name, command: name, ...options })
+  await service.start()
+  return {
+    name,
+    pid: service.pid as number,
+    get ended () {
+      const crash = service.crashes.at(-1)
+      return crash === undefined ? undefined : describeExit(crash)
+    },
+    async stop () { await service.stop() }
   }
-}
-
-async function ready (name: ServiceName, env: Record<string, string>): Promise<boolean> {
-  const port = { api: env.PORT, gateway: env.PRODUCER_PORT, consumer: env.CONSUMER_PORT }[name]
-  try {
-    return (await fetch(`http://127.0.0.1:${port ?? ''}/ready`)).ok
-  } catch {
-    return false
-  }
-}
-
-async function stopChild (child: ChildProcess, exited: Promise<void>): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return
-  child.kill('SIGTERM')
-  const timer = setTimeout(() => child.kill('SIGKILL'), 30_000)
-  await exited
-  clearTimeout(timer)
 }
 
 /** Resident set size of a process in MB (VmRSS), or undefined once it is gone. */

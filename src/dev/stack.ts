@@ -3,21 +3,8 @@
 import closeWithGrace from 'close-with-grace'
 import type { Config } from '../config/config.ts'
 import { LocalBrokerError, localBrokerOptions, startLocalBroker, type LocalBroker } from './local-broker.ts'
-import { label, superviseServices } from './supervisor.ts'
-
-/** Polls a service's /ready: 200 once the dependencies it needs answer. */
-async function waitForReady (url: string, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs
-  while (Date.now() < deadline) {
-    try {
-      if ((await fetch(`${url}/ready`)).ok) return true
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250))
-  }
-  return false
-}
+import { waitForReady } from './readiness.ts'
+import { label, SERVICE_PROCESS_DEFAULTS, ServiceProcess } from './service-process.ts'
 
 export async function startStack (config: Config): Promise<void> {
   let broker: LocalBroker | undefined
@@ -39,19 +26,20 @@ export async function startStack (config: Config): Promise<void> {
     process.stdout.write(label('kafka', `broker ${broker.reused ? 'already running' : 'ready'} at ${bootstrap} (its log: ${config.kafka.dataDir}/broker.log)`))
   }
 
-  const cli = process.argv[1] as string
-  const env = { ...process.env, BOOTSTRAP_SERVER: bootstrap }
-  const supervisor = superviseServices([
-    { name: 'api', args: [cli, 'api'], env },
-    { name: 'gateway', args: [cli, 'gateway'], env },
-    { name: 'consumer', args: [cli, 'consumer'], env }
-  ])
+  // The consumer's port named, since without one the runner picks a free port; the others come from the
+  // same environment and defaults as this process's configuration.
+  const env = { BOOTSTRAP_SERVER: bootstrap, CONSUMER_PORT: String(config.consumerPort) }
+  const services = (['api', 'gateway', 'consumer'] as const).map((command) => new ServiceProcess({ name: command, command, env, echo: true }))
+  await Promise.all(services.map(async (service) => service.launch()))
 
   let stopping = false
+  // Aborted on stopping: the readiness polls then end, instead of keeping this process alive until their timeout.
+  const waiting = new AbortController()
   const stopEverything = async () => {
     if (stopping) return
     stopping = true
-    await supervisor.stopAll()
+    waiting.abort()
+    await Promise.all(services.map(async (service) => service.stop()))
     await broker?.stop()
   }
   closeWithGrace({ delay: 60_000 }, async ({ signal }) => {
@@ -62,15 +50,16 @@ export async function startStack (config: Config): Promise<void> {
   const apiUrl = `http://${config.host}:${config.apiPort}`
   const gatewayUrl = `http://${config.host}:${config.gatewayPort}`
   const consumerUrl = `http://${config.host}:${config.consumerPort}`
-  Promise.all([apiUrl, gatewayUrl, consumerUrl].map(async (url) => waitForReady(url, 120_000))).then((ready) => {
-    if (ready.every(Boolean) && !stopping) {
+  const readiness = { timeoutMs: SERVICE_PROCESS_DEFAULTS.readyTimeoutMs, signal: waiting.signal }
+  Promise.all([apiUrl, gatewayUrl, consumerUrl].map(async (url) => waitForReady(url, readiness))).then(() => {
+    if (!stopping) {
       process.stdout.write(label('start', `ready: API ${apiUrl} (docs ${apiUrl}/docs, dashboard ${apiUrl}/dashboard), gateway ${gatewayUrl}, consumer ${consumerUrl}; Ctrl-C stops everything`))
     }
   }, () => {})
 
-  const failed = await supervisor.firstExit
-  if (failed !== undefined && !stopping) {
-    process.stdout.write(label('start', `${failed} stopped unexpectedly; stopping the rest`))
+  const failed = await Promise.race(services.map(async (service) => { await service.exited; return service }))
+  if (!stopping) {
+    process.stdout.write(label('start', `${failed.spec.name} stopped unexpectedly; stopping the rest`))
     await stopEverything()
     process.exitCode = 1
   }

@@ -35,6 +35,8 @@ export interface RecommenderCaches {
   features: ShortCache<FeatureMatch[]>
   /** The leagues bet together with each league, with how often. */
   leaguePairs: ShortCache<LeaguePairDelta[]>
+  /** The longest event stored: it only grows, when an event is stored (which forgets it here). */
+  maxEventDuration: ShortCache<number>
 }
 
 export interface Taste {
@@ -90,7 +92,7 @@ export class RequestInputs {
     this.taste = once(() => this.loadTaste())
     this.excluded = once(async () => userId === undefined ? new Set<number>() : repos.recommendations.betEventIds(userId, at))
     // An event open at `now` began at most the longest event's duration earlier.
-    this.notBefore = once(async () => now - await repos.recommendations.maxEventDuration())
+    this.notBefore = once(async () => now - await caches.maxEventDuration.get('all', async () => repos.recommendations.maxEventDuration()))
     this.trends = () => caches.trends.get(at === undefined ? 'live' : `at:${at}`, () => this.loadTrends())
     this.timing = once(async () => timingWeight(await caches.leadTimes.get('all', async () => leadTimeCdf(await repos.trends.leadTimes())), now))
     this.related = once(() => this.loadRelated())

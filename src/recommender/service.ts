@@ -75,7 +75,8 @@ export function recommendationService (database: Database, settings: Config['rec
     trends: new ShortCache(settings.cacheMs),
     leadTimes: new ShortCache(settings.cacheMs),
     features: new ShortCache(settings.cacheMs, FEATURE_CACHE_ENTRIES),
-    leaguePairs: new ShortCache(settings.cacheMs, FEATURE_CACHE_ENTRIES)
+    leaguePairs: new ShortCache(settings.cacheMs, FEATURE_CACHE_ENTRIES),
+    maxEventDuration: new ShortCache(settings.cacheMs)
   }
 
   /**
@@ -223,9 +224,11 @@ export function recommendationService (database: Database, settings: Config['rec
     return true
   }
 
-  /** After a committed write: the leagues and participants of new events have new upcoming events. */
+  /** After a committed write: the leagues and participants of new events have new upcoming events, and the longest event may be longer. */
   function committed (tally: StateTally): void {
-    for (const feature of tally.storedEventFeatures()) caches.features.delete(featureCacheKey(feature))
+    const features = tally.storedEventFeatures()
+    for (const feature of features) caches.features.delete(featureCacheKey(feature))
+    if (features.length > 0) caches.maxEventDuration.delete('all')
   }
 
   return { recommend, slip, related, list, generateAll, rebuildIfStale, committed }

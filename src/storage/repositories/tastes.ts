@@ -1,6 +1,7 @@
 // All SQL about tastes: events by feature (the candidates of a taste) and each user's time-decayed weight
 // per feature. Decay is applied in the upsert itself, so concurrent writers need no read-modify-write.
 import { sql, type Kysely } from 'kysely'
+import { isPostgres } from '../dialect.ts'
 import type { Tables } from '../tables.ts'
 import { decayFactorSql, greatest, rowsOf, type Column } from './batch.ts'
 import { arg, prepared } from './prepared.ts'
@@ -43,6 +44,18 @@ function openByFeatures (slots: number) {
   })
 }
 const openByFeatureShapes = FEATURE_SHAPES.map((slots) => ({ slots, run: openByFeatures(slots) }))
+
+// On PostgreSQL a user's selections are read coupon by coupon (see recommendations.ts, pgBetEventIds): with
+// statistics behind a bulk load the planner would otherwise hash the whole selections table.
+const pgOpenBets = (db: Kysely<Tables>, userId: number, now: number, limit: number, at: number | null) =>
+  sql<{ event_id: number, begin_ts: number, names: string }>`
+    select s.event_id, e.begin_ts, p.names, max(c.placed_at) as placed from coupons c
+    cross join lateral (select event_id from selections where selections.coupon_id = c.id offset 0) s
+    inner join events e on e.id = s.event_id
+    inner join participants p on p.id = e.participants_id
+    where c.user_id = ${userId} and e.end_ts > ${now} and (${at}::bigint is null or c.placed_at <= ${at}::bigint)
+    group by s.event_id, e.begin_ts, p.names
+    order by placed desc, s.event_id limit ${limit}`.execute(db)
 
 export function tasteRepository (db: Kysely<Tables>) {
   return {
@@ -111,6 +124,10 @@ export function tasteRepository (db: Kysely<Tables>) {
 
     /** The user's most recently bet events still open at `now` (coupons placed by `at`, when given). */
     async openBets (userId: number, now: number, limit: number, at?: number): Promise<Array<{ eventId: number, begin: number, participants: string[] }>> {
+      if (isPostgres(db)) {
+        const { rows } = await pgOpenBets(db, userId, now, limit, at ?? null)
+        return rows.map((r) => ({ eventId: Number(r.event_id), begin: Number(r.begin_ts), participants: JSON.parse(r.names) as string[] }))
+      }
       let query = db.selectFrom('coupons')
         .innerJoin('selections', 'selections.coupon_id', 'coupons.id')
         .innerJoin('events', 'events.id', 'selections.event_id')

@@ -1,5 +1,6 @@
 // npm run bench: builds a dataset with the project's generator, starts a real broker and the services as
 // processes, measures every figure of docs/benchmarks.md (median of --runs), and writes the results.
+import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -162,6 +163,27 @@ class Bench {
     }
   }
 
+  /** The limit reference: a bare fastify app's GET /health (bench/bare-fastify.ts), under the API's own load. */
+  async bareFastify (): Promise<{ rps: number, cpuUs: number }> {
+    const [port] = await freePorts(1)
+    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', 'bare-fastify.ts'), String(port)], { cwd: ROOT, stdio: 'ignore' })
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
+    const url = `http://127.0.0.1:${port as number}`
+    try {
+      const deadline = Date.now() + 60_000
+      while (!(await fetch(`${url}/health`).then((r) => r.ok, () => false))) {
+        if (Date.now() > deadline || child.exitCode !== null) throw new Error('bench/bare-fastify.ts did not start')
+        await new Promise((resolve) => setTimeout(resolve, 100))
+      }
+      // measure() reads only the process's CPU time: its pid is all this reference needs.
+      const server = { name: 'bare-fastify', pid: child.pid as number, ended: undefined, stop: async () => {} } as unknown as Service
+      return await this.measure('reference: bare fastify GET /health', server, { url, connections: CONNECTIONS, scenario: { kind: 'static', method: 'GET', path: '/health' } })
+    } finally {
+      child.kill('SIGTERM')
+      await exited
+    }
+  }
+
   async load (spec: LoadSpec): Promise<LoadOutput> {
     const output = await runScript<LoadOutput>('load.ts', spec)
     for (const r of output.runs) if (r.errors > 0 || r.non2xx > 0) log(`  warning: ${r.non2xx} non-2xx answers and ${r.errors} errors`)
@@ -175,7 +197,9 @@ class Bench {
    */
   async measure (label: string, server: Service, spec: Omit<LoadSpec, 'duration'>): Promise<{ rps: number, p99: number, cpuUs: number, runs: LoadResult[] }> {
     const before = await cpuSeconds(server.pid) ?? 0
-    const { warmup, runs } = await this.load({ ...spec, duration: this.plan.loadSeconds, warmup: Math.max(1, Math.round(this.plan.loadSeconds / 3)), runs: this.options.runs })
+    // At least 3 s of warm-up on every route: a cold process (the JIT, the statement caches) read a quick
+    // run's ceiling at half the full run's.
+    const { warmup, runs } = await this.load({ ...spec, duration: this.plan.loadSeconds, warmup: Math.max(3, Math.round(this.plan.loadSeconds / 3)), runs: this.options.runs })
     const requests = [warmup, ...runs].reduce((sum, r) => sum + (r === undefined ? 0 : r.ok + r.non2xx), 0)
     const cpuUs = Math.round(1e6 * ((await cpuSeconds(server.pid) ?? 0) - before) / requests)
     const rps = median(runs.map((r) => r.rps))
@@ -390,6 +414,7 @@ class Bench {
       const eventIds = [...eventRecords({ ...plan.scale, seed: 42, now: new Date(nowMs), firstId: FIRST_ID })].map((e) => Number(e.event_id))
       const firstUserId = FIRST_ID
       const api = s.services[0] as Service
+      const bare = await this.bareFastify()
       const ceiling = await this.measure('ceiling (GET /health)', api, { url: s.apiUrl, connections: CONNECTIONS, scenario: { kind: 'static', method: 'GET', path: '/health' } })
       const recommendation = await this.measure('GET /recommendation/{id}', api, { url: s.apiUrl, connections: CONNECTIONS, scenario: { kind: 'recommendation', firstUserId, users: plan.scale.users } })
       const frequency = await this.measure('GET /recommendation/{id}?algorithm=frequency', api, { url: s.apiUrl, connections: CONNECTIONS, scenario: { kind: 'recommendation', firstUserId, users: plan.scale.users, query: 'algorithm=frequency' } })
@@ -417,6 +442,7 @@ class Bench {
         machine: machineBefore,
         duration_s: Math.round((Date.now() - started) / 1000),
         ceiling_rps: Math.round(ceiling.rps),
+        bare_fastify_rps: Math.round(bare.rps),
         api_cpu_us_per_request: { health: ceiling.cpuUs, get_recommendation: recommendation.cpuUs, get_recommendation_frequency: frequency.cpuUs, post_slip: slip.cpuUs, post_users: users.cpuUs, post_coupons: coupons.cpuUs },
         default_algorithm: DEFAULT_ALGORITHM,
         api_get_recommendation_frequency_rps: Math.round(frequency.rps),

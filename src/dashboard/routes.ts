@@ -34,8 +34,8 @@ export function dashboardRoutes (app: BaseApp, deps: DashboardDeps): void {
   // Started by the first overview asked for, so an API whose dashboard nobody opens never talks to Kafka.
   let lag: LagMonitor | undefined
   app.addHook('onClose', async () => lag?.stop())
+  const { groups, dlqTopics } = consumerGroups(deps.config, ENTITIES)
   const broker = (): ConsumerStatusBody | null => {
-    const { groups, dlqTopics } = consumerGroups(deps.config, ENTITIES)
     lag ??= watchLag(deps.config, groups, dlqTopics, app.log as unknown as Logger)
     const { lag: partitions, deadLetters, refreshedAt } = lag.snapshot()
     if (refreshedAt === null) return null

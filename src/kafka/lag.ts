@@ -20,11 +20,11 @@ export interface LagMonitor { snapshot (): LagSnapshot, stop (): Promise<void> }
 
 type Offsets = Map<string, Map<number, number>>
 
-async function offsets (admin: Admin, topics: readonly string[], timestamp: bigint): Promise<Offsets> {
-  const metadata = await admin.metadata({ topics: [...topics] })
+/** Each partition's offset at `timestamp` (LATEST: its end, EARLIEST: its start), given the partitions per topic. */
+async function offsets (admin: Admin, partitions: ReadonlyMap<string, number>, topics: readonly string[], timestamp: bigint): Promise<Offsets> {
   const request = topics.map((name) => ({
     name,
-    partitions: Array.from({ length: metadata.topics.get(name)?.partitionsCount ?? 0 }, (_v, partitionIndex) => ({ partitionIndex, timestamp }))
+    partitions: Array.from({ length: partitions.get(name) ?? 0 }, (_v, partitionIndex) => ({ partitionIndex, timestamp }))
   }))
   const listed = await admin.listOffsets({ topics: request })
   return new Map(listed.map((t) => [t.name, new Map(t.partitions.map((p) => [p.partitionIndex, Number(p.offset)]))]))
@@ -43,7 +43,10 @@ export function watchLag (
 
   async function refresh (): Promise<void> {
     const topics = [...new Set(groups.values())]
-    const ends = await offsets(admin, topics, ListOffsetTimestamps.LATEST)
+    // One metadata request for every topic watched, then one offsets request per kind of offset.
+    const metadata = await admin.metadata({ topics: [...topics, ...dlqTopics] })
+    const partitions = new Map([...topics, ...dlqTopics].map((name) => [name, metadata.topics.get(name)?.partitionsCount ?? 0]))
+    const ends = await offsets(admin, partitions, [...topics, ...dlqTopics], ListOffsetTimestamps.LATEST)
     const committed = await admin.listConsumerGroupOffsets({ groups: [...groups.keys()] })
     const lag: PartitionLag[] = []
     for (const [group, topic] of groups) {
@@ -55,12 +58,11 @@ export function watchLag (
         lag.push({ topic, group, partition, committed: offset, end, lag: Math.max(0, end - done) })
       }
     }
-    const dlqEnds = await offsets(admin, dlqTopics, ListOffsetTimestamps.LATEST)
-    const dlqStarts = await offsets(admin, dlqTopics, ListOffsetTimestamps.EARLIEST)
+    const dlqStarts = await offsets(admin, partitions, dlqTopics, ListOffsetTimestamps.EARLIEST)
     const deadLetters: Record<string, number> = {}
     for (const topic of dlqTopics) {
       let total = 0
-      for (const [partition, end] of dlqEnds.get(topic) ?? []) total += end - (dlqStarts.get(topic)?.get(partition) ?? 0)
+      for (const [partition, end] of ends.get(topic) ?? []) total += end - (dlqStarts.get(topic)?.get(partition) ?? 0)
       deadLetters[topic] = total
     }
     snapshot = { lag, deadLetters, refreshedAt: new Date().toISOString() }

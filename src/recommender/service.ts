@@ -3,15 +3,15 @@
 // number of users. Every path — each algorithm, live and `?at=`, bet-slip suggestions, related events —
 // goes through `answer`, the one place that applies the user's responsible-gambling flags and turns
 // chosen events into the answer.
-import { createHash } from 'node:crypto'
 import type { Config } from '../config/config.ts'
 import type { AlgorithmName } from '../domain/algorithms.ts'
 import type { Event } from '../domain/entities.ts'
 import { eventNotFound, eventsMissing, userNotFound } from '../domain/errors.ts'
-import { withholding, type Withholding } from '../domain/responsible-gambling.ts'
+import { withholding, type GuardrailState, type Withholding } from '../domain/responsible-gambling.ts'
 import type { Database } from '../storage/database.ts'
 import { repositories } from '../storage/repositories/index.ts'
 import { ShortCache } from './cache.ts'
+import { contentId } from './content-id.ts'
 import { algorithms, type FillSource, type Ranked } from './registry.ts'
 import { featureCacheKey, RequestInputs, type RecommenderCaches } from './inputs.ts'
 import { explain, type Reason, type ReasonDraft } from './reasons.ts'
@@ -54,6 +54,8 @@ interface PathRequest {
   path: RecommendationPath
   algorithm: string
   userId: number | undefined
+  /** The user's flags when the path already read them (checking the user exists); otherwise the gate reads them. */
+  guardrails?: GuardrailState
   at: number | undefined
   limit: number
   /** Whether the chosen events depend on the user's own bets (false: on what all bettors do). */
@@ -84,6 +86,13 @@ export function recommendationService (database: Database, settings: Config['rec
    * one who opted out of marketing gets the cold-start list (most bet-on open events), not personalised;
    * everyone else gets what the path chooses. An algorithm is only ever reached through here.
    */
+  /** The user's responsible-gambling flags; the lookup is also the check that the user exists. */
+  async function guardrailsOf (userId: number): Promise<GuardrailState> {
+    const guardrails = await repos.guardrails.ofUser(userId)
+    if (guardrails === undefined) throw userNotFound()
+    return guardrails
+  }
+
   async function answer (request: PathRequest): Promise<Answer> {
     const started = performance.now()
     const result = await gate(request)
@@ -95,9 +104,7 @@ export function recommendationService (database: Database, settings: Config['rec
     const now = request.at ?? Date.now() * 1000
     let withheld: Withholding
     if (request.userId !== undefined) {
-      const guardrails = await repos.guardrails.ofUser(request.userId)
-      if (guardrails === undefined) throw userNotFound()
-      withheld = withholding(guardrails, Date.now() * 1000, now)
+      withheld = withholding(request.guardrails ?? await guardrailsOf(request.userId), Date.now() * 1000, now)
     }
     if (withheld !== undefined) observer?.withheld(withheld, request.path)
     if (withheld === 'self_excluded') return { events: [], personalised: false, withheld }
@@ -164,11 +171,12 @@ export function recommendationService (database: Database, settings: Config['rec
 
   /** Open events most often bet together with the slip's, not on it (nor, with a user, already bet by them). */
   async function slip ({ userId, eventIds, limit }: SlipRequest): Promise<SlipResult> {
-    if (userId !== undefined && !(await repos.users.exists(userId))) throw userNotFound()
+    // The user is checked before the events, as a coupon's are; the flags read for it are the gate's.
+    const guardrails = userId === undefined ? undefined : await guardrailsOf(userId)
     const ids = [...new Set(eventIds)]
     const slipEvents = await repos.events.findMany(ids)
     if (slipEvents.size !== ids.length) throw eventsMissing()
-    return suggestions('slip', [...slipEvents.values()], userId, limit)
+    return suggestions('slip', [...slipEvents.values()], userId, limit, guardrails)
   }
 
   async function related ({ eventId, userId, limit }: RelatedRequest): Promise<SlipResult> {
@@ -177,9 +185,13 @@ export function recommendationService (database: Database, settings: Config['rec
     return suggestions('related', [event], userId, limit)
   }
 
-  async function suggestions (path: RecommendationPath, slipEvents: Event[], userId: number | undefined, limit: number): Promise<SlipResult> {
+  async function suggestions (
+    path: RecommendationPath, slipEvents: Event[], userId: number | undefined, limit: number, guardrails?: GuardrailState
+  ): Promise<SlipResult> {
     const skip = slipEvents.map((e) => e.id)
-    const result = await answer({ path, algorithm: 'co-bet', userId, at: undefined, limit, personal: true, skip, choose: async (inputs) => suggest(inputs, slipEvents, limit) })
+    const result = await answer({
+      path, algorithm: 'co-bet', userId, guardrails, at: undefined, limit, personal: true, skip, choose: async (inputs) => suggest(inputs, slipEvents, limit)
+    })
     return { algorithm: 'co-bet', ...result }
   }
 
@@ -232,12 +244,6 @@ export function recommendationService (database: Database, settings: Config['rec
   }
 
   return { recommend, slip, related, list, generateAll, rebuildIfStale, committed }
-}
-
-/** 52 bits of a digest of the content: an integer, as the seed's model types the id, and a safe one in JSON. */
-function contentId (algorithm: string, userId: number, events: readonly Event[]): number {
-  const hash = createHash('sha256').update(`${algorithm}:${userId}:${events.map((e) => e.id).join(',')}`)
-  return Number.parseInt(hash.digest('hex').slice(0, 13), 16)
 }
 
 export type RecommendationService = ReturnType<typeof recommendationService>

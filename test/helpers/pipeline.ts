@@ -104,7 +104,7 @@ export async function startPipeline (dialect: TestDialect, overrides: Partial<En
  * A topic just created may not have partition leaders yet; on a loaded machine the first produce could
  * then fail. The tests are about the pipeline, not about topic creation, so they start once leaders exist.
  */
-async function waitForLeaders (config: Config, topics: string[]): Promise<void> {
+export async function waitForLeaders (config: Config, topics: string[]): Promise<void> {
   const admin = new Admin({ clientId: 'e2e-leaders', bootstrapBrokers: config.kafka.bootstrapServers })
   try {
     await eventually(async () => {

@@ -12,7 +12,7 @@ import {
 import { ENTITIES, ensureTopics, entityTopics } from '../../../src/kafka/topics.ts'
 import { uniqueName } from '../../helpers/database.ts'
 import { kafkaBootstrap } from '../../helpers/kafka.ts'
-import { eventually, readTopic } from '../../helpers/pipeline.ts'
+import { readTopic, waitForLeaders } from '../../helpers/pipeline.ts'
 
 const TIMEOUT = { timeoutMs: 60_000 }
 
@@ -65,18 +65,6 @@ async function deadLetterFixture (): Promise<Fixture> {
     await side.close()
   }
   return { config, users, coupons, sent: new Map(records.map((r) => [r.key?.toString() ?? '', r])) }
-}
-
-async function waitForLeaders (config: Config, topics: string[]): Promise<void> {
-  const admin = new Admin({ clientId: 'dlq-test-leaders', bootstrapBrokers: config.kafka.bootstrapServers })
-  try {
-    await eventually(async () => {
-      const metadata = await admin.metadata({ topics, forceUpdate: true })
-      return topics.every((t) => metadata.topics.get(t)?.partitions.every((p) => p.leader >= 0) === true)
-    }, (ready) => ready, 30_000)
-  } finally {
-    await admin.close()
-  }
 }
 
 /** How many records a topic holds, from its end offsets: no waiting for records that might still come. */

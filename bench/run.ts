@@ -1,7 +1,7 @@
 // npm run bench: builds a dataset with the project's generator, starts a real broker and the services as
 // processes, measures every figure of docs/benchmarks.md (median of --runs), and writes the results.
 import { spawn } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
@@ -11,11 +11,12 @@ import { DEFAULT_ALGORITHM } from '../src/domain/algorithms.ts'
 import type { EntityName } from '../src/domain/entities.ts'
 import { startThrowawayBroker, type LocalBroker } from '../src/dev/local-broker.ts'
 import { freePorts } from '../src/dev/ports.ts'
+import { defineServiceStack } from '../src/dev/service-stack.ts'
 import { eventRecords } from '../src/tools/dataset.ts'
 import type { FeedResult, FeedSpec } from './feed.ts'
 import { openObserver, type Observer } from './lib/observe.ts'
 import { machine, writeResults, type Results } from './lib/report.ts'
-import { cpuSeconds, ROOT, RssSampler, runScript, startService, type Service, type ServiceName } from './lib/services.ts'
+import { asService, cpuSeconds, ROOT, RssSampler, runScript, type Service } from './lib/services.ts'
 import type { LoadOutput, LoadResult, LoadSpec } from './load.ts'
 
 interface Scale { users: number, events: number, coupons: number }
@@ -113,52 +114,43 @@ class Bench {
   /** Starts an API over a fresh database, and with `pipeline` a gateway and consumers on fresh topics. */
   async stack (pipeline: boolean, watchRss: boolean): Promise<Stack> {
     const n = ++this.stacks
-    const [apiPort, gatewayPort, consumerPort] = await freePorts(3)
     const postgres = this.options.db === 'postgres'
     const schema = `bench_${process.pid}_${n}`
     if (postgres) this.schemas.push(schema)
     const databaseUrl = postgres ? this.postgresUrl : `sqlite:${join(this.work, `stack-${n}.sqlite`)}`
-    const env: Record<string, string> = {
-      HOST: '127.0.0.1',
-      PORT: String(apiPort),
-      PRODUCER_PORT: String(gatewayPort),
-      CONSUMER_PORT: String(consumerPort),
-      DATABASE_URL: databaseUrl,
-      DATABASE_SCHEMA: schema,
-      BOOTSTRAP_SERVER: this.broker?.bootstrap ?? '',
-      TOPIC_PREFIX: `bench${n}-`,
-      CONSUMER_GROUP_PREFIX: `bench${n}`,
-      API_URL: `http://127.0.0.1:${apiPort}`,
-      API_KEYS: '',
-      API_KEY: '',
-      LOG_LEVEL: 'warn'
-    }
-    const flags = this.options.profile === true ? ['--cpu-prof', `--cpu-prof-dir=${join(ROOT, 'data', 'bench-profiles')}`] : []
-    const start = (name: ServiceName, extra: Record<string, string> = {}) =>
-      startService(name, { env: { ...env, ...extra }, logFile: join(this.work, `stack-${n}-${name}.log`), nodeFlags: flags })
-    const started = await Promise.allSettled([
-      start('api', { INSTANCE_ID: '1' }),
-      ...(pipeline ? [start('gateway', { INSTANCE_ID: '2' }), start('consumer')] : [])
-    ])
-    const services = started.flatMap((r) => r.status === 'fulfilled' ? [r.value] : [])
-    const failed = started.find((r) => r.status === 'rejected')
-    if (failed !== undefined) {
-      for (const service of services) await service.stop()
-      throw failed.reason
-    }
+    const logDir = join(this.work, `stack-${n}`)
+    mkdirSync(logDir)
+    const stack = await defineServiceStack({
+      bootstrap: this.broker?.bootstrap ?? '',
+      env: {
+        HOST: '127.0.0.1',
+        DATABASE_URL: databaseUrl,
+        DATABASE_SCHEMA: schema,
+        TOPIC_PREFIX: `bench${n}-`,
+        CONSUMER_GROUP_PREFIX: `bench${n}`,
+        API_KEYS: '',
+        API_KEY: '',
+        LOG_LEVEL: 'warn'
+      },
+      gateways: pipeline ? 1 : 0,
+      consumers: pipeline ? 1 : 0,
+      logDir,
+      nodeFlags: this.options.profile === true ? ['--cpu-prof', `--cpu-prof-dir=${join(ROOT, 'data', 'bench-profiles')}`] : []
+    })
+    await stack.start()
+    const services = stack.all.map(asService)
     if (watchRss) for (const service of services) this.rss.watch(service.name, service.pid)
     const observer = await openObserver(databaseUrl, schema)
     return {
-      apiUrl: `http://127.0.0.1:${apiPort}`,
-      gatewayUrl: `http://127.0.0.1:${gatewayPort}`,
+      apiUrl: stack.apiUrls[0] as string,
+      gatewayUrl: stack.gatewayUrls[0] ?? '',
       databaseUrl,
       schema,
       services,
       observer,
       async stop () {
         await observer.close()
-        // Consumers first, so none delivers to an API that is gone.
-        for (const service of [...services].reverse()) await service.stop()
+        await stack.stop()
       }
     }
   }

@@ -30,8 +30,13 @@ export interface ServiceOptions {
 export async function startService (name: ServiceName, options: ServiceOptions): Promise<Service> {
   const service = new ServiceProcess({ name, command: name, ...options })
   await service.start()
+  return asService(service)
+}
+
+/** The benchmark's view of a started service process: what it measures (pid), whether it died, its stop. */
+export function asService (service: ServiceProcess): Service {
   return {
-    name,
+    name: service.spec.command,
     pid: service.pid as number,
     get ended () {
       const crash = service.crashes.at(-1)

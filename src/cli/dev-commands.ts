@@ -9,6 +9,14 @@ import type { Config } from '../config/config.ts'
 export interface KafkaCommandOptions {
   fetchOnly?: boolean
   quiet?: boolean
+  /** Nodes of the local cluster; 1 is the single broker. */
+  brokers: number
+}
+
+/** The `start` command's flags. */
+export interface StartCommandOptions {
+  /** Local Kafka nodes when BOOTSTRAP_SERVER is unset. */
+  brokers: number
 }
 
 /**
@@ -16,7 +24,7 @@ export interface KafkaCommandOptions {
  * import its types: the two are kept in step by hand (`npm start` and `npm run kafka` use both).
  */
 export interface DevCommands {
-  start (config: Config): Promise<void>
+  start (config: Config, options: StartCommandOptions): Promise<void>
   kafka (config: Config, options: KafkaCommandOptions): Promise<void>
 }
 

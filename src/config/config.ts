@@ -38,11 +38,13 @@ export const EnvSchema = Type.Object({
   TOPICS: Type.String({ pattern: '^(users|events|coupons)(,(users|events|coupons))*$', default: 'users,events,coupons', description: 'Entities the consumer reads, comma-separated; topic name is TOPIC_PREFIX + entity.' }),
   PRODUCE_FORMAT: Type.Union([Type.Literal('plain'), Type.Literal('envelope')], { default: 'plain', description: 'How the gateway writes records: plain JSON objects, or the reference producers\' {"op": "<entity>", "data": "<json>"} envelope (for the reference\'s consumers during a migration).' }),
   TOPIC_PARTITIONS: Type.Integer({ minimum: 1, maximum: 1000, default: 3, description: 'Partitions of each topic created at start-up.' }),
+  TOPIC_REPLICATION: Type.Integer({ minimum: 0, maximum: 7, default: 0, description: 'Replicas of each topic created at start-up; 0: 3 when the cluster has 3 or more brokers, else 1. With 3 or more replicas, min.insync.replicas is 2.' }),
   CONSUMER_GROUP_PREFIX: Type.String({ pattern: '^[A-Za-z0-9._-]{1,100}$', default: 'betting', description: 'Consumer group of a topic is <prefix>-<topic>.' }),
   CONSUMER_BATCH_SIZE: Type.Integer({ minimum: 1, maximum: 5000, default: 500, description: 'Most records a consumer delivers to the API in one bulk request.' }),
   RETRY_WINDOW_MS: Type.Integer({ minimum: 0, default: 300_000, description: 'How long a record whose user or events are missing is retried before it is dead-lettered.' }),
   RETRY_DELAY_MS: Type.Integer({ minimum: 10, default: 1000, description: 'First delay before a missing-reference retry; doubles per attempt up to 30 s.' }),
-  API_URL: Type.String({ pattern: '^https?://', default: 'http://127.0.0.1:8098', description: 'Where consumers deliver records.' }),
+  // Each entry is checked on its own (apiUrlProblems), so a refusal names the bad one, not the whole list.
+  API_URL: Type.String({ minLength: 1, default: 'http://127.0.0.1:8098', description: 'Where consumers deliver records: one API URL, or several comma-separated (one per API instance); deliveries are spread over the instances that answer, skipping one that does not.' }),
   API_KEYS: Type.String({ default: '', description: 'Comma-separated keys; when set, every write needs the X-API-Key header. Empty: open (quick start).' }),
   API_KEY: Type.String({ default: '', description: 'Key the consumer sends to the API (defaults to the first of API_KEYS).' }),
   PROTECT_READS: Type.Boolean({ default: false, description: 'When API_KEYS is set, also require a key on GET endpoints.' }),
@@ -80,18 +82,53 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env, overrides: Par
     if (value !== undefined && value !== '') raw[key] = value
   }
   Object.assign(raw, overrides)
-  if (!validateEnv(raw)) {
-    const problems = (validateEnv.errors ?? []).map((e) => {
-      const name = e.instancePath.replace(/^\//, '')
-      return `${name} ${e.message ?? 'is invalid'} (got ${JSON.stringify(raw[name])})`
-    })
-    throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`)
-  }
+  const problems = validateEnv(raw)
+    ? []
+    : (validateEnv.errors ?? []).map((e) => {
+        const name = e.instancePath.replace(/^\//, '')
+        return `${name} ${e.message ?? 'is invalid'} (got ${JSON.stringify(raw[name])})`
+      })
+  if (typeof raw.API_URL === 'string') problems.push(...urlList('API_URL', raw.API_URL).problems)
+  if (problems.length > 0) throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`)
   return toConfig(raw as Env)
+}
+
+/**
+ * A comma-separated list of http(s) origins: each entry checked on its own, so a refusal names the variable
+ * and the bad entry. The URLs come back as origins (no trailing slash: paths are appended to them), once each.
+ */
+export function urlList (name: string, value: string): { urls: string[], problems: string[] } {
+  const entries = value.split(',').map((entry) => entry.trim())
+  const urls: string[] = []
+  const problems: string[] = []
+  entries.forEach((entry, index) => {
+    const problem = originProblem(entry)
+    const which = entries.length > 1 ? ` (entry ${index + 1} of ${entries.length}, in ${JSON.stringify(value)})` : ''
+    if (problem === undefined) urls.push(new URL(entry).origin)
+    else problems.push(`${name} ${JSON.stringify(entry)}${which} ${problem}`)
+  })
+  return { urls: [...new Set(urls)], problems }
+}
+
+function originProblem (entry: string): string | undefined {
+  if (entry === '') return 'is empty'
+  let url: URL
+  try {
+    url = new URL(entry)
+  } catch {
+    return 'is not a URL'
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return 'must start with http:// or https://'
+  // The HTTP pool takes an origin only; a path would fail later, at start-up of the consumer, less clearly.
+  if (url.pathname !== '/' || url.search !== '' || url.hash !== '' || url.username !== '' || url.password !== '') {
+    return 'must be an origin only (like http://api:8098): no path, query or credentials'
+  }
+  return undefined
 }
 
 function toConfig (env: Env) {
   const apiKeys = env.API_KEYS.split(',').map((k) => k.trim()).filter((k) => k.length > 0)
+  const apiUrls = urlList('API_URL', env.API_URL).urls
   return Object.freeze({
     host: env.HOST,
     apiPort: env.PORT,
@@ -113,6 +150,7 @@ function toConfig (env: Env) {
       bootstrapServers: env.BOOTSTRAP_SERVER.split(',').map((s) => s.trim()).filter((s) => s.length > 0),
       topicPrefix: env.TOPIC_PREFIX,
       partitions: env.TOPIC_PARTITIONS,
+      replication: env.TOPIC_REPLICATION,
       produceFormat: env.PRODUCE_FORMAT,
       groupPrefix: env.CONSUMER_GROUP_PREFIX,
       localPort: env.KAFKA_PORT,
@@ -126,7 +164,10 @@ function toConfig (env: Env) {
       batchSize: env.CONSUMER_BATCH_SIZE,
       retryWindowMs: env.RETRY_WINDOW_MS,
       retryDelayMs: env.RETRY_DELAY_MS,
-      apiUrl: env.API_URL,
+      /** Every API instance of API_URL, in the given order. */
+      apiUrls,
+      /** The first of apiUrls: where a tool that talks to one API goes by default (the data commands). */
+      apiUrl: apiUrls[0] as string,
       apiKey: env.API_KEY !== '' ? env.API_KEY : (apiKeys[0] ?? '')
     },
     recommender: {

@@ -1,12 +1,9 @@
 // A watchdog for a stream whose fetching stopped without an error (see watchFetches).
 import type { Consumer, MessagesStream } from '@platformatic/kafka'
+import { CONSUMER_DEFAULTS } from './defaults.ts'
 
-/**
- * Longest a stream with partitions assigned, not paused here, may go without a fetch. An idle stream
- * fetches every maxWaitTime (250 ms), and a fetch the broker does not answer fails after the client's
- * request timeout (30 s), so this is well past anything healthy.
- */
-const STALLED_FETCH_MS = 45_000
+/** Longest a stream with partitions assigned, not paused here, may go without a fetch (why: in CONSUMER_DEFAULTS). */
+const STALLED_FETCH_MS = CONSUMER_DEFAULTS.stalledFetchMs
 
 /**
  * Fails a stream whose fetching stopped without an error, so runWorker starts again with a new consumer
@@ -27,7 +24,7 @@ export function watchFetches (stream: MessagesStream<Buffer, Buffer, Buffer, Buf
       onStall()
       stream.destroy(new Error(`no fetch for ${STALLED_FETCH_MS / 1000} s with partitions assigned`))
     }
-  }, STALLED_FETCH_MS / 9)
+  }, CONSUMER_DEFAULTS.stalledFetchCheckMs)
   return () => {
     clearInterval(timer)
     stream.off('fetch', onFetch)

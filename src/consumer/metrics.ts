@@ -1,5 +1,6 @@
 // The consumer's metrics and the recent dead letters its status page lists. One registry per consumer
-// process: records per topic and outcome, delivery latency, and lag (refreshed by lag.ts).
+// process: records per topic and outcome, delivery latency, deliveries per API instance, and lag (refreshed
+// by lag.ts).
 import { Counter, Gauge, Histogram, Registry } from 'prom-client'
 import type { LagSnapshot } from '../kafka/lag.ts'
 import type { DeliveryTarget } from './delivery.ts'
@@ -37,6 +38,7 @@ export function consumerMetrics () {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10],
     registers: [registry]
   })
+  const apiDeliveries = counter('consumer_api_deliveries_total', 'Bulk deliveries per API instance (of API_URL), by outcome: ok, or unavailable (the records went to the next instance)', ['api', 'outcome'])
   const lag = new Gauge({ name: 'consumer_lag', help: "Records on a partition not yet committed by the topic's consumer group", labelNames: ['topic', 'partition'], registers: [registry] })
   const deadLetterTotals = new Gauge({ name: 'dead_letter_records', help: 'Records on a dead-letter topic (end minus start offsets)', labelNames: ['topic'], registers: [registry] })
 
@@ -77,6 +79,8 @@ export function consumerMetrics () {
     registry,
     observer,
     lagRefreshed,
+    /** An API instance answered a delivery (ok) or could not (unavailable). */
+    apiAnswered: (api: string, ok: boolean) => { apiDeliveries.inc({ api, outcome: ok ? 'ok' : 'unavailable' }) },
     records: (): Record<string, TopicRecords> => Object.fromEntries(perTopic),
     /** The topics a worker reads right now. */
     reading: (): ReadonlySet<string> => reading,

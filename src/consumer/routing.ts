@@ -3,16 +3,12 @@
 // reason. Pure, so every case is unit-tested (test/unit/consumer/routing.test.ts).
 import type { Outcome } from './delivery.ts'
 import { Headers } from '../kafka/side-topics.ts'
-
-export const ROUTING_DEFAULTS = {
-  /** Longest wait between two tries of a record whose references are missing. */
-  maxRetryDelayMs: 30_000
-} as const
+import { CONSUMER_DEFAULTS } from './defaults.ts'
 
 export interface RetryPolicy {
   /** How long a record whose references are missing is retried before it is dead-lettered. */
   retryWindowMs: number
-  /** The first wait; it doubles per attempt up to ROUTING_DEFAULTS.maxRetryDelayMs. */
+  /** The first wait; it doubles per attempt up to CONSUMER_DEFAULTS.maxRetryDelayMs. */
   retryDelayMs: number
 }
 
@@ -40,7 +36,7 @@ export function route (outcome: Outcome, record: RoutedRecord, now: number, poli
   const firstAttemptAt = Number(record.header(Headers.firstAttemptAt) ?? now)
   if (outcome.kind === 'retry-later' && now - firstAttemptAt < policy.retryWindowMs) {
     const attempt = Number(record.header(Headers.attempt) ?? 0) + 1
-    const delay = Math.min(policy.retryDelayMs * 2 ** (attempt - 1), ROUTING_DEFAULTS.maxRetryDelayMs)
+    const delay = Math.min(policy.retryDelayMs * 2 ** (attempt - 1), CONSUMER_DEFAULTS.maxRetryDelayMs)
     return {
       to: 'retry',
       code: outcome.code,

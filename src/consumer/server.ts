@@ -4,7 +4,6 @@
 // the groups' lag from the broker. On SIGTERM the workers finish the batch in hand, commit what was
 // stored, and stop.
 import closeWithGrace from 'close-with-grace'
-import { request } from 'undici'
 import type { Config } from '../config/config.ts'
 import { createLogger } from '../config/logger.ts'
 import type { ReadinessCheck } from '../http/readiness.ts'
@@ -12,7 +11,9 @@ import { guardKafkaClient } from '../kafka/client-guards.ts'
 import { createKafkaProbe } from '../kafka/probe.ts'
 import { consumerGroups, watchLag } from '../kafka/lag.ts'
 import { ENTITIES, ensureTopics, entityTopics } from '../kafka/topics.ts'
-import { createApiClient } from './delivery.ts'
+import { apiCheck } from './api-check.ts'
+import { CONSUMER_DEFAULTS } from './defaults.ts'
+import { createApiClient, type InstanceAttempt } from './delivery.ts'
 import { buildConsumerHttp } from './http.ts'
 import { consumerMetrics } from './metrics.ts'
 import { createSideProducer } from '../kafka/side-topics.ts'
@@ -24,18 +25,6 @@ export interface ConsumerHandle {
   /** Stops fetching, lets the batches in hand finish and commit, and closes the clients. */
   stop (): Promise<void>
   done: Promise<void>
-}
-
-/** Ready when the API it delivers to is ready (which includes its database). */
-function apiCheck (apiUrl: string): ReadinessCheck {
-  return {
-    name: 'api',
-    async probe () {
-      const answer = await request(`${apiUrl}/ready`, { headersTimeout: 1500, bodyTimeout: 1500 })
-      const body = await answer.body.text()
-      if (answer.statusCode !== 200) throw new Error(`${apiUrl}/ready answered ${answer.statusCode}: ${body.slice(0, 200)}`)
-    }
-  }
 }
 
 export async function startConsumers (config: Config, onBatch?: (entity: string, summary: BatchSummary) => void): Promise<ConsumerHandle> {
@@ -58,10 +47,20 @@ export async function startConsumers (config: Config, onBatch?: (entity: string,
       if (waiting.length > 0) throw new Error(`not yet reading ${waiting.join(', ')}`)
     }
   }
-  const http = await buildConsumerHttp({ config, metrics, lag, checks: [kafka, apiCheck(config.consumer.apiUrl), workersCheck], logger: log })
+  const apiUrls = config.consumer.apiUrls
+  const onAttempt = (attempt: InstanceAttempt) => {
+    metrics.apiAnswered(attempt.url, attempt.ok)
+    // With a single API the worker's own "API unavailable" warning says it all.
+    if (!attempt.changed || apiUrls.length === 1) return
+    if (attempt.ok) log.info({ api: attempt.url }, 'API instance answers again: deliveries go to it again')
+    else log.warn({ api: attempt.url, reason: attempt.reason, coolDownMs: CONSUMER_DEFAULTS.apiCoolDownMs }, 'API instance unavailable: skipped for the cool-down, its deliveries go to the instances that answer')
+  }
+  const api = createApiClient(apiUrls, { apiKey: config.consumer.apiKey, coolDownMs: CONSUMER_DEFAULTS.apiCoolDownMs, onAttempt })
+  const http = await buildConsumerHttp({
+    config, metrics, lag, apiInstances: () => api.instances(), checks: [kafka, apiCheck(apiUrls, CONSUMER_DEFAULTS.apiReadyTimeoutMs), workersCheck], logger: log
+  })
   const url = await http.listen({ host: config.host, port: config.consumerPort })
 
-  const api = createApiClient(config.consumer.apiUrl, config.consumer.apiKey)
   const side = createSideProducer(config, 'betting-consumer-side')
   const controller = new AbortController()
   const workers = topics.flatMap(({ entity, topics }) => (['main', 'retry'] as const).map((source) => runWorker({
@@ -76,7 +75,7 @@ export async function startConsumers (config: Config, onBatch?: (entity: string,
     observer: metrics.observer,
     onBatch: onBatch === undefined ? undefined : (summary) => onBatch(entity, summary)
   })))
-  log.info({ entities, apiUrl: config.consumer.apiUrl, url }, 'consumers started')
+  log.info({ entities, apiUrls, url }, 'consumers started')
 
   const done = Promise.allSettled(workers).then(async (results) => {
     for (const r of results) if (r.status === 'rejected') log.error({ err: r.reason }, 'worker stopped with an error')
@@ -99,7 +98,7 @@ export async function startConsumers (config: Config, onBatch?: (entity: string,
 export async function runConsumers (config: Config): Promise<void> {
   const handle = await startConsumers(config)
   const log = createLogger(config, 'consumer')
-  closeWithGrace({ delay: 30_000 }, async ({ signal, err }) => {
+  closeWithGrace({ delay: CONSUMER_DEFAULTS.shutdownGraceMs }, async ({ signal, err }) => {
     if (err !== undefined) log.error({ err }, 'stopping after an error')
     log.info({ signal }, 'consumers stopping: finishing the batches in hand')
     await handle.stop()

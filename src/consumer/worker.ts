@@ -6,7 +6,9 @@
 //   user/events not stored    -> copied to the retry topic (so this partition is not blocked) until the
 //                                retry window is over, then dead-lettered;
 //   refused (other 4xx), poison -> dead-lettered at once with the reason;
-//   API down or 5xx           -> the whole batch is tried again with backoff, forever; nothing is committed.
+//   API down or 5xx           -> the same records go to the next API instance of API_URL (delivery.ts); when
+//                                none answers, the whole batch is tried again with backoff, forever; nothing
+//                                is committed meanwhile.
 import { setTimeout as sleep } from 'node:timers/promises'
 import { Consumer, type MessagesStream } from '@platformatic/kafka'
 import type { Logger } from '../config/logger.ts'
@@ -17,14 +19,13 @@ import { ErrorCodes } from '../domain/errors.ts'
 import { groupOf } from '../kafka/lag.ts'
 import type { EntityTopics } from '../kafka/topics.ts'
 import { decodeRecord } from './decode.ts'
+import { CONSUMER_DEFAULTS } from './defaults.ts'
 import { ApiUnavailableError, type ApiClient, type DeliveryTarget, type Outcome } from './delivery.ts'
 import type { WorkerObserver } from './metrics.ts'
 import { BatchReader, type KafkaMessage } from './batch-reader.ts'
 import { watchFetches } from './fetch-watch.ts'
 import { route } from './routing.ts'
 import { Headers, type SideProducer, type SideRecord } from '../kafka/side-topics.ts'
-
-const MAX_BULK_BYTES = 8 * 1024 * 1024
 
 export interface WorkerOptions {
   config: Config
@@ -54,11 +55,11 @@ export async function runWorker (options: WorkerOptions): Promise<void> {
       clientId: `betting-consumer-${topic}`,
       groupId,
       bootstrapBrokers: kafkaBrokers(config),
-      sessionTimeout: 10_000,
-      heartbeatInterval: 1000,
-      rebalanceTimeout: 30_000,
-      retries: 5,
-      retryDelay: 500
+      sessionTimeout: CONSUMER_DEFAULTS.sessionTimeoutMs,
+      heartbeatInterval: CONSUMER_DEFAULTS.heartbeatIntervalMs,
+      rebalanceTimeout: CONSUMER_DEFAULTS.rebalanceTimeoutMs,
+      retries: CONSUMER_DEFAULTS.kafkaRetries,
+      retryDelay: CONSUMER_DEFAULTS.kafkaRetryDelayMs
     })
     let stream: MessagesStream<Buffer, Buffer, Buffer, Buffer> | undefined
     // The client reports a group it could not rejoin (the broker was away too long) as an 'error' event on
@@ -71,7 +72,7 @@ export async function runWorker (options: WorkerOptions): Promise<void> {
     try {
       // 'committed' resumes where the group left off; a new group starts at the earliest record, so
       // records produced before any consumer ran are not skipped.
-      stream = await consumer.consume({ topics: [topic], autocommit: false, mode: 'committed', fallbackMode: 'earliest', maxWaitTime: 250 })
+      stream = await consumer.consume({ topics: [topic], autocommit: false, mode: 'committed', fallbackMode: 'earliest', maxWaitTime: CONSUMER_DEFAULTS.fetchMaxWaitMs })
       log.info({ topic, groupId }, 'consuming')
       options.observer?.consuming(topic, true)
       failures = 0
@@ -86,7 +87,8 @@ export async function runWorker (options: WorkerOptions): Promise<void> {
       if (signal.aborted) break
       failures++
       log.warn({ err: error, topic }, 'consumer failed; reconnecting')
-      await sleep(Math.min(500 * 2 ** failures, 10_000), undefined, { signal }).catch(() => {})
+      const delay = Math.min(CONSUMER_DEFAULTS.reconnectDelayMs * 2 ** failures, CONSUMER_DEFAULTS.reconnectMaxDelayMs)
+      await sleep(delay, undefined, { signal }).catch(() => {})
     } finally {
       // The stream first, so the consumer can leave its group cleanly and the partitions move at once.
       await stream?.close().catch((error: unknown) => log.debug({ err: error }, 'stream close failed'))
@@ -136,7 +138,7 @@ async function processBatch (batch: KafkaMessage[], options: WorkerOptions): Pro
   })
 
   for (const [target, records] of deliverable) {
-    for (const chunk of byBytes(records, MAX_BULK_BYTES)) {
+    for (const chunk of byBytes(records, CONSUMER_DEFAULTS.maxBulkBytes)) {
       const answers = await deliverWithBackoff(options, target, chunk.map((d) => d.value))
       if (answers === undefined) return undefined
       chunk.forEach((d, i) => { outcomes[d.index] = answers[i] })
@@ -200,7 +202,7 @@ async function deliverWithBackoff (options: WorkerOptions, target: DeliveryTarge
       return outcomes
     } catch (error) {
       if (!(error instanceof ApiUnavailableError)) throw error
-      const delay = Math.min(200 * 2 ** attempt, 10_000)
+      const delay = Math.min(CONSUMER_DEFAULTS.apiRetryDelayMs * 2 ** attempt, CONSUMER_DEFAULTS.apiMaxRetryDelayMs)
       options.log.warn({ err: error.message, target, retryInMs: delay }, 'API unavailable; will retry the batch')
       await sleep(delay, undefined, { signal: options.signal }).catch(() => {})
     }

@@ -3,31 +3,55 @@
 import { randomBytes } from 'node:crypto'
 import { LOCALHOST } from './ports.ts'
 
-/** A single node that is both broker and controller, listening on the loopback interface. */
-export function serverProperties (ports: { port: number, controllerPort: number }, logDir: string): string {
-  const { port, controllerPort } = ports
+/** One node of the local broker or cluster: its id, its client port and its KRaft controller port. */
+export interface NodeAddress {
+  nodeId: number
+  port: number
+  controllerPort: number
+}
+
+/** `id@host:port` of every controller, as `controller.quorum.voters` lists them. */
+export function quorumVoters (nodes: readonly NodeAddress[]): string {
+  return nodes.map((n) => `${n.nodeId}@${LOCALHOST}:${n.controllerPort}`).join(',')
+}
+
+/**
+ * A node that is both broker and controller, listening on the loopback interface. Alone it is a quorum of
+ * one (formatted --standalone); in a cluster every node is a voter of a fixed quorum (`controller.quorum.voters`),
+ * and the internal topics get three replicas with two in sync, as the topics the services create do.
+ */
+export function serverProperties (node: NodeAddress, cluster: readonly NodeAddress[], logDir: string): string {
+  const { nodeId, port, controllerPort } = node
+  const replicas = Math.min(3, cluster.length)
+  const minInSync = replicas >= 3 ? 2 : 1
+  const quorum = cluster.length === 1
+    ? `controller.quorum.bootstrap.servers=${LOCALHOST}:${controllerPort}`
+    : `controller.quorum.voters=${quorumVoters(cluster)}`
   return [
-    '# Written by src/dev/local-broker.ts on every start; edits are overwritten.',
+    '# Written by src/dev/ on every start; edits are overwritten.',
     'process.roles=broker,controller',
-    'node.id=1',
-    `controller.quorum.bootstrap.servers=${LOCALHOST}:${controllerPort}`,
+    `node.id=${nodeId}`,
+    quorum,
     `listeners=PLAINTEXT://${LOCALHOST}:${port},CONTROLLER://${LOCALHOST}:${controllerPort}`,
     `advertised.listeners=PLAINTEXT://${LOCALHOST}:${port},CONTROLLER://${LOCALHOST}:${controllerPort}`,
     'controller.listener.names=CONTROLLER',
     'listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT',
     'inter.broker.listener.name=PLAINTEXT',
     `log.dirs=${logDir}`,
-    // One node: every internal topic can only have one replica.
-    'offsets.topic.replication.factor=1',
-    'transaction.state.log.replication.factor=1',
-    'transaction.state.log.min.isr=1',
-    'share.coordinator.state.topic.replication.factor=1',
-    'share.coordinator.state.topic.min.isr=1',
+    `offsets.topic.replication.factor=${replicas}`,
+    `transaction.state.log.replication.factor=${replicas}`,
+    `transaction.state.log.min.isr=${minInSync}`,
+    `share.coordinator.state.topic.replication.factor=${replicas}`,
+    `share.coordinator.state.topic.min.isr=${minInSync}`,
+    `default.replication.factor=${replicas}`,
+    `min.insync.replicas=${minInSync}`,
     // Consumers join at once instead of waiting 3 s for others that will not come.
     'group.initial.rebalance.delay.ms=0',
     // Topics are created on purpose by the services (with TOPIC_PARTITIONS); a typo must not make a new one.
     'auto.create.topics.enable=false',
     'num.partitions=3',
+    // A cluster node that comes back takes its partitions' leadership back soon, so leaders stay spread.
+    'leader.imbalance.check.interval.seconds=30',
     ''
   ].join('\n')
 }
@@ -38,7 +62,7 @@ export function serverProperties (ports: { port: number, controllerPort: number 
  * the broker is doing: its life cycle, the port it listens on, topics created and deleted, signals.
  */
 export const LOG4J2_PROPERTIES = [
-  '# Written by src/dev/local-broker.ts on every start; edits are overwritten.',
+  '# Written by src/dev/ on every start; edits are overwritten.',
   'status = warn',
   // The console appender writes synchronously; log4j's own shutdown hook only races Kafka's and warns.
   'shutdownHook = disable',

@@ -113,8 +113,15 @@ export class ServiceProcess {
     const child = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', 'src/cli/main.ts', command], {
       cwd: ROOT,
       env: { ...process.env, ...env, ...(this.consumerPort === undefined ? {} : { CONSUMER_PORT: this.consumerPort }) },
-      stdio: ['ignore', 'pipe', 'pipe']
+      stdio: ['ignore', 'pipe', 'pipe'],
+      // Its own process group: Ctrl-C in a terminal then reaches only the command that started it, which
+      // stops each service once (SIGTERM), instead of every service seeing SIGINT and then SIGTERM as a second signal.
+      detached: true
     })
+    // Should this process end without stopping it, the service must not linger holding its port.
+    const killOnExit = (): void => { child.kill('SIGTERM') }
+    process.on('exit', killOnExit)
+    child.once('exit', () => process.off('exit', killOnExit))
     this.expectingExit = false
     for (const stream of [child.stdout, child.stderr]) createInterface({ input: stream }).on('line', (line) => this.record(line))
     // Aborted on exit, so a wait for readiness ends at once with the reason instead of at its timeout.

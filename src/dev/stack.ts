@@ -1,18 +1,25 @@
-// The whole stack as child processes of one command (`start`, see cli/commands/start.ts): a local Kafka broker
-// unless BOOTSTRAP_SERVER names one, then the API, the gateway and the consumers.
+// The whole stack as child processes of one command (`start`, see cli/commands/start.ts): a local Kafka
+// broker or cluster unless BOOTSTRAP_SERVER names one, then the API, the gateway and the consumers.
 import closeWithGrace from 'close-with-grace'
 import type { Config } from '../config/config.ts'
-import { LocalBrokerError, localBrokerOptions, startLocalBroker, type LocalBroker } from './local-broker.ts'
+import { LocalBrokerError } from './local-broker.ts'
+import { localKafkaOptions, startLocalKafka, type LocalCluster } from './local-kafka.ts'
 import { waitForReady } from './readiness.ts'
-import { label, SERVICE_PROCESS_DEFAULTS, ServiceProcess } from './service-process.ts'
+import { label, SERVICE_PROCESS_DEFAULTS } from './service-process.ts'
+import { defineServiceStack } from './service-stack.ts'
 
-export async function startStack (config: Config): Promise<void> {
-  let broker: LocalBroker | undefined
+export interface StartOptions {
+  /** Local Kafka nodes: 1, or a cluster (3) whose topics get three replicas. */
+  brokers: number
+}
+
+export async function startStack (config: Config, { brokers }: StartOptions): Promise<void> {
+  let kafka: LocalCluster | undefined
   let bootstrap = config.kafka.bootstrapServers.join(',')
   if (bootstrap === '') {
     try {
-      broker = await startLocalBroker({
-        ...localBrokerOptions(config),
+      kafka = await startLocalKafka({
+        ...localKafkaOptions(config, brokers),
         ifRunning: 'reuse',
         onProgress: (message) => process.stdout.write(label('kafka', message))
       })
@@ -22,15 +29,19 @@ export async function startStack (config: Config): Promise<void> {
       process.exitCode = 1
       return
     }
-    bootstrap = broker.bootstrap
-    process.stdout.write(label('kafka', `broker ${broker.reused ? 'already running' : 'ready'} at ${bootstrap} (its log: ${config.kafka.dataDir}/broker.log)`))
+    bootstrap = kafka.bootstrap
+    const logs = brokers === 1 ? `${config.kafka.dataDir}/broker.log` : `${config.kafka.dataDir}/node-*/broker.log`
+    process.stdout.write(label('kafka', `${brokers === 1 ? 'broker' : `${brokers}-node cluster`} ${kafka.reused ? 'already running' : 'ready'} at ${bootstrap} (logs: ${logs})`))
   }
 
-  // The consumer's port named, since without one the runner picks a free port; the others come from the
-  // same environment and defaults as this process's configuration.
-  const env = { BOOTSTRAP_SERVER: bootstrap, CONSUMER_PORT: String(config.consumerPort) }
-  const services = (['api', 'gateway', 'consumer'] as const).map((command) => new ServiceProcess({ name: command, command, env, echo: true }))
-  await Promise.all(services.map(async (service) => service.launch()))
+  // The ports come from the same environment and defaults as this process's configuration.
+  const services = await defineServiceStack({
+    bootstrap,
+    env: {},
+    ports: { api: config.apiPort, gateway: config.gatewayPort, consumer: config.consumerPort },
+    echo: true
+  })
+  await services.launch()
 
   let stopping = false
   // Aborted on stopping: the readiness polls then end, instead of keeping this process alive until their timeout.
@@ -39,25 +50,23 @@ export async function startStack (config: Config): Promise<void> {
     if (stopping) return
     stopping = true
     waiting.abort()
-    await Promise.all(services.map(async (service) => service.stop()))
-    await broker?.stop()
+    await services.stop()
+    await kafka?.stop()
   }
   closeWithGrace({ delay: 60_000 }, async ({ signal }) => {
-    process.stdout.write(label('start', `${signal ?? 'exit'}: stopping the services, then the broker...`))
+    process.stdout.write(label('start', `${signal ?? 'exit'}: stopping the services, then Kafka...`))
     await stopEverything()
   })
 
-  const apiUrl = `http://${config.host}:${config.apiPort}`
-  const gatewayUrl = `http://${config.host}:${config.gatewayPort}`
-  const consumerUrl = `http://${config.host}:${config.consumerPort}`
   const readiness = { timeoutMs: SERVICE_PROCESS_DEFAULTS.readyTimeoutMs, signal: waiting.signal }
-  Promise.all([apiUrl, gatewayUrl, consumerUrl].map(async (url) => waitForReady(url, readiness))).then(() => {
+  const [apiUrl, gatewayUrl, consumerUrl] = [services.apiUrls[0], services.gatewayUrls[0], services.consumerUrls[0]] as string[]
+  Promise.all(services.all.map(async (service) => waitForReady(service.url, readiness))).then(() => {
     if (!stopping) {
       process.stdout.write(label('start', `ready: API ${apiUrl} (docs ${apiUrl}/docs, dashboard ${apiUrl}/dashboard), gateway ${gatewayUrl}, consumer ${consumerUrl}; Ctrl-C stops everything`))
     }
   }, () => {})
 
-  const failed = await Promise.race(services.map(async (service) => { await service.exited; return service }))
+  const failed = await Promise.race(services.all.map(async (service) => { await service.exited; return service }))
   if (!stopping) {
     process.stdout.write(label('start', `${failed.spec.name} stopped unexpectedly; stopping the rest`))
     await stopEverything()

@@ -17,9 +17,10 @@ import { installReadiness } from '../http/readiness.ts'
 import { createKafkaProbe } from '../kafka/probe.ts'
 import { entityTopics } from '../kafka/topics.ts'
 import { encodeGuardrailChange, encodeRecord } from '../kafka/wire.ts'
+import { GATEWAY_DEFAULTS } from './defaults.ts'
 import { KafkaUnavailableError, type RecordProducer } from './producer.ts'
 
-export const MAX_BATCH_RECORDS = 1000
+const MAX_BATCH_RECORDS = GATEWAY_DEFAULTS.maxBatchRecords
 
 export interface GatewayOptions {
   config: Config
@@ -42,7 +43,7 @@ export async function buildGateway ({ config, producer, nextId, logger }: Gatewa
   installReadiness(app as unknown as FastifyInstance, 'gateway', [kafka])
   const produced = new Counter({ name: 'gateway_records_produced_total', help: 'Records Kafka acknowledged, per topic', labelNames: ['topic'], registers: [registry] })
   if (config.security.rateLimitPerMinute > 0) {
-    await app.register(rateLimit, { max: config.security.rateLimitPerMinute, timeWindow: 60_000 })
+    await app.register(rateLimit, { max: config.security.rateLimitPerMinute, timeWindow: GATEWAY_DEFAULTS.rateLimitWindowMs })
   }
   const inputs = { users: UserInput, events: EventInput, coupons: CouponInput }
   const errors = Object.fromEntries([400, 401, 413, 422, 429, 503, 504].map((s) => [s, ErrorBody]))

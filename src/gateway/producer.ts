@@ -19,6 +19,7 @@ import { kafkaBrokers } from '../config/config.ts'
 import type { Logger } from '../config/logger.ts'
 import { CodedError, ErrorCodes } from '../domain/errors.ts'
 import { guardKafkaClient } from '../kafka/client-guards.ts'
+import { GATEWAY_DEFAULTS } from './defaults.ts'
 
 export interface OutgoingRecord { key: string, value: string }
 export interface Acknowledgement { partition: number, offset: number }
@@ -49,11 +50,6 @@ export class KafkaOutcomeUnknownError extends CodedError {
   }
 }
 
-/** Keeps one produce request under the broker's default batch limit unless a single record is larger. */
-const MAX_FLUSH_BYTES = 900 * 1024
-/** Pause between two sends of an unresolved request. */
-const RESEND_DELAY_MS = 500
-
 interface Pending { records: OutgoingRecord[], resolve: (acks: Acknowledgement[]) => void, reject: (error: unknown) => void }
 
 interface TopicQueue {
@@ -74,18 +70,20 @@ export function createRecordProducer (config: Config, clientId = 'betting-gatewa
   const holdMs = config.security.requestTimeoutMs
   // A request the broker does not answer must fail well before the client's own timeout, so an unresolved
   // request can be sent again a few times within it.
-  const requestTimeout = Math.min(10_000, Math.max(1000, Math.floor(holdMs / 6)))
+  const requestTimeout = Math.min(
+    GATEWAY_DEFAULTS.maxKafkaRequestTimeoutMs,
+    Math.max(GATEWAY_DEFAULTS.minKafkaRequestTimeoutMs, Math.floor(holdMs / GATEWAY_DEFAULTS.requestTimeoutShare))
+  )
   const newProducer = (topic: string): StringProducer => new Producer({
     clientId: `${clientId}-${topic}`,
     bootstrapBrokers: kafkaBrokers(config),
     serializers: stringSerializers,
     idempotent: true,
     acks: ProduceAcks.ALL,
-    timeout: 5000,
+    timeout: GATEWAY_DEFAULTS.produceTimeoutMs,
     requestTimeout,
-    // Lower values mean "forever" for an idempotent producer of this client; resending is done here.
-    retries: 2,
-    retryDelay: 250
+    retries: GATEWAY_DEFAULTS.producerRetries,
+    retryDelay: GATEWAY_DEFAULTS.producerRetryDelayMs
   })
   const queues = new Map<string, TopicQueue>()
   let closing = false
@@ -141,12 +139,12 @@ export function createRecordProducer (config: Config, clientId = 'betting-gatewa
             log?.warn({ err: error, topic, records: records.length }, 'produce request unanswered: sending it again until Kafka answers; new records refused meanwhile')
             for (const p of queue.pending.splice(0)) p.reject(new KafkaUnavailableError('Kafka is unreachable', { cause: error }))
           }
-          if (Date.now() + RESEND_DELAY_MS >= deadline) {
+          if (Date.now() + GATEWAY_DEFAULTS.resendDelayMs >= deadline) {
             log?.warn({ topic, records: records.length }, 'produce request still unanswered at the request timeout: its outcome is unknown to the clients; new producer')
             replaceProducer(queue)
             throw new KafkaOutcomeUnknownError('Kafka did not answer whether it wrote the records', { cause: error })
           }
-          await sleep(RESEND_DELAY_MS)
+          await sleep(GATEWAY_DEFAULTS.resendDelayMs)
         }
       }
     } finally {
@@ -199,7 +197,7 @@ export function createRecordProducer (config: Config, clientId = 'betting-gatewa
     async close () {
       closing = true
       // Queued records belong to requests that arrived before the stop: they are sent (or refused) first.
-      while ([...queues.values()].some((q) => q.flushing || q.pending.length > 0)) await sleep(20)
+      while ([...queues.values()].some((q) => q.flushing || q.pending.length > 0)) await sleep(GATEWAY_DEFAULTS.closePollMs)
       await Promise.all([...queues.values()].map(async (q) => q.producer?.close()))
     }
   }
@@ -210,7 +208,7 @@ function takeBatch (pending: Pending[]): Pending[] {
   let count = 0
   for (const p of pending) {
     const size = p.records.reduce((sum, r) => sum + r.value.length + r.key.length, 0)
-    if (count > 0 && bytes + size > MAX_FLUSH_BYTES) break
+    if (count > 0 && bytes + size > GATEWAY_DEFAULTS.maxFlushBytes) break
     bytes += size
     count++
   }

@@ -6,6 +6,7 @@ import { createLogger } from '../config/logger.ts'
 import { createIdGenerator } from '../domain/ids.ts'
 import { ENTITIES, ensureTopics, entityTopics } from '../kafka/topics.ts'
 import { buildGateway } from './app.ts'
+import { GATEWAY_DEFAULTS } from './defaults.ts'
 import { createRecordProducer } from './producer.ts'
 
 export async function runGateway (config: Config): Promise<void> {
@@ -14,7 +15,7 @@ export async function runGateway (config: Config): Promise<void> {
   const producer = createRecordProducer(config, 'betting-gateway', log)
   const app = await buildGateway({ config, producer, nextId: createIdGenerator(config.instanceId), logger: log })
   // In-flight requests may wait up to the request timeout for Kafka to confirm their records (producer.ts).
-  closeWithGrace({ delay: config.security.requestTimeoutMs + 10_000 }, async ({ signal, err }) => {
+  closeWithGrace({ delay: config.security.requestTimeoutMs + GATEWAY_DEFAULTS.shutdownGraceExtraMs }, async ({ signal, err }) => {
     if (err !== undefined) app.log.error({ err }, 'stopping after an error')
     app.log.info({ signal }, 'gateway stopping')
     await app.close()

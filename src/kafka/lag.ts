@@ -7,14 +7,12 @@ import type { Config } from '../config/config.ts'
 import { kafkaBrokers } from '../config/config.ts'
 import type { Logger } from '../config/logger.ts'
 import type { EntityName } from '../domain/entities.ts'
+import { KAFKA_DEFAULTS } from './defaults.ts'
 import { entityTopics } from './topics.ts'
 
 export interface PartitionLag { topic: string, group: string, partition: number, committed: number, end: number, lag: number }
 
 export interface LagSnapshot { lag: PartitionLag[], deadLetters: Record<string, number>, refreshedAt: string | null }
-
-/** Refreshed this often: a stopped consumer's lag shows within a few seconds. */
-export const LAG_REFRESH_MS = 5000
 
 export interface LagMonitor { snapshot (): LagSnapshot, stop (): Promise<void> }
 
@@ -31,13 +29,14 @@ async function offsets (admin: Admin, partitions: ReadonlyMap<string, number>, t
 }
 
 /**
- * Watches the lag of `groups` (group id -> topic) and the size of the dead-letter topics, every LAG_REFRESH_MS.
+ * Watches the lag of `groups` (group id -> topic) and the size of the dead-letter topics, every
+ * KAFKA_DEFAULTS.lagRefreshMs.
  * A failed refresh keeps the last snapshot (its time says how old it is) and is logged once per failure run.
  */
 export function watchLag (
   config: Config, groups: ReadonlyMap<string, string>, dlqTopics: readonly string[], log: Logger, onRefresh?: (snapshot: LagSnapshot) => void
 ): LagMonitor {
-  const admin = new Admin({ clientId: 'betting-consumer-lag', bootstrapBrokers: kafkaBrokers(config), retries: 1, requestTimeout: 3000 })
+  const admin = new Admin({ clientId: 'betting-consumer-lag', bootstrapBrokers: kafkaBrokers(config), retries: KAFKA_DEFAULTS.lagRetries, requestTimeout: KAFKA_DEFAULTS.lagRequestTimeoutMs })
   let snapshot: LagSnapshot = { lag: [], deadLetters: {}, refreshedAt: null }
   let failing = false
 
@@ -86,7 +85,7 @@ export function watchLag (
     }).finally(() => { busy = false })
   }
   tick()
-  const timer = setInterval(tick, LAG_REFRESH_MS)
+  const timer = setInterval(tick, KAFKA_DEFAULTS.lagRefreshMs)
   return {
     snapshot: () => snapshot,
     async stop () {

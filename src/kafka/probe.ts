@@ -3,12 +3,18 @@ import { Admin } from '@platformatic/kafka'
 import type { Config } from '../config/config.ts'
 import { kafkaBrokers } from '../config/config.ts'
 import type { ReadinessCheck } from '../http/readiness.ts'
+import { KAFKA_DEFAULTS } from './defaults.ts'
 
 export interface KafkaProbe extends ReadinessCheck { close (): Promise<void> }
 
 export function createKafkaProbe (config: Config, clientId: string): KafkaProbe {
-  // No retries: a probe reports the broker as it is now; the caller asks again.
-  const admin = new Admin({ clientId, bootstrapBrokers: kafkaBrokers(config), retries: 0, requestTimeout: 1500, connectTimeout: 1500 })
+  const admin = new Admin({
+    clientId,
+    bootstrapBrokers: kafkaBrokers(config),
+    retries: KAFKA_DEFAULTS.probeRetries,
+    requestTimeout: KAFKA_DEFAULTS.probeTimeoutMs,
+    connectTimeout: KAFKA_DEFAULTS.probeTimeoutMs
+  })
   return {
     name: 'kafka',
     async probe () {

@@ -3,6 +3,7 @@
 import { Producer, ProduceAcks } from '@platformatic/kafka'
 import type { Config } from '../config/config.ts'
 import { kafkaBrokers } from '../config/config.ts'
+import { KAFKA_DEFAULTS } from './defaults.ts'
 
 export const Headers = {
   reason: 'x-dlq-reason',
@@ -34,11 +35,10 @@ export function createSideProducer (config: Config, clientId: string): SideProdu
     bootstrapBrokers: kafkaBrokers(config),
     idempotent: true,
     acks: ProduceAcks.ALL,
-    timeout: 10_000,
-    // A broker that hangs must fail the send (and the batch, which is then read again), not stall it.
-    requestTimeout: 15_000,
-    retries: 5,
-    retryDelay: 500
+    timeout: KAFKA_DEFAULTS.sideTimeoutMs,
+    requestTimeout: KAFKA_DEFAULTS.sideRequestTimeoutMs,
+    retries: KAFKA_DEFAULTS.sideRetries,
+    retryDelay: KAFKA_DEFAULTS.sideRetryDelayMs
   })
   let producer = newProducer()
   // The idempotent producer numbers records per partition; two sends in flight to one partition can

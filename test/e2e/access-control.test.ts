@@ -6,12 +6,11 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { afterEach, describe, expect, it } from 'vitest'
-import { freePorts } from '../../src/dev/ports.ts'
+import { defineServiceStack } from '../../src/dev/service-stack.ts'
 import { createTestDatabase, dialects, uniqueName } from '../helpers/database.ts'
 import { kafkaBootstrap } from '../helpers/kafka.ts'
 import { eventually, startPipeline, type Pipeline } from '../helpers/pipeline.ts'
 import { countRows, couponBody, eventBody, userBody } from '../helpers/records.ts'
-import { ServiceProcess } from '../helpers/service-process.ts'
 
 describe.each(dialects)('API keys across the pipeline on %s', (dialect) => {
   let p: Pipeline | undefined
@@ -59,24 +58,20 @@ describe('API keys in the logs', () => {
   it('never appear in what the API, the gateway and a consumer print, even at trace level', async () => {
     const logDir = mkdtempSync(join(tmpdir(), 'keys-in-logs-'))
     const db = await createTestDatabase('sqlite')
-    const [apiPort, gatewayPort] = await freePorts(2)
     const prefix = `${uniqueName('keys')}-`
     const keys = { api: 'SeCrEt-api-key-1f2e3d', other: 'SeCrEt-other-key-4c5b6a', wrong: 'SeCrEt-wrong-key-7a8b9c' }
     const env = {
       ...db.env,
       LOG_LEVEL: 'trace',
       API_KEYS: `${keys.api},${keys.other}`,
-      BOOTSTRAP_SERVER: kafkaBootstrap(),
       TOPIC_PREFIX: prefix,
-      CONSUMER_GROUP_PREFIX: prefix.slice(0, -1),
-      PORT: String(apiPort),
-      PRODUCER_PORT: String(gatewayPort),
-      API_URL: `http://127.0.0.1:${String(apiPort)}`
+      CONSUMER_GROUP_PREFIX: prefix.slice(0, -1)
     }
-    const services = (['api', 'gateway', 'consumer'] as const).map((command) => new ServiceProcess({ name: command, command, env, logFile: join(logDir, `${command}.log`) }))
+    const stack = await defineServiceStack({ bootstrap: kafkaBootstrap(), env, logDir })
+    const services = stack.all
+    const [apiUrl, gateway] = [stack.apiUrls[0], stack.gatewayUrls[0]] as [string, string]
     try {
-      await Promise.all(services.map((s) => s.start()))
-      const gateway = `http://127.0.0.1:${String(gatewayPort)}`
+      await stack.start()
       const post = async (url: string, headers: Record<string, string>, body: unknown = userBody({ id: 9 })) =>
         (await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) })).status
       expect(await post(`${gateway}/users`, { 'x-api-key': keys.wrong })).toBe(401)
@@ -84,12 +79,12 @@ describe('API keys in the logs', () => {
       expect(await post(`${gateway}/users`, { authorization: `Bearer ${keys.wrong}` })).toBe(401)
       expect(await post(`${gateway}/users`, { 'x-api-key': keys.other }, { ...userBody({ id: 9 }), birth_year: keys.wrong })).toBe(422)
       expect(await post(`${gateway}/users`, { 'x-api-key': keys.other })).toBe(202)
-      expect(await post(`http://127.0.0.1:${String(apiPort)}/users`, { 'x-api-key': keys.wrong })).toBe(401)
+      expect(await post(`${apiUrl}/users`, { 'x-api-key': keys.wrong })).toBe(401)
       // The consumer delivers with the first key.
-      const stored = async () => (await fetch(`http://127.0.0.1:${String(apiPort)}/users/9`)).status
+      const stored = async () => (await fetch(`${apiUrl}/users/9`)).status
       while (await stored() !== 200) await sleep(200)
     } finally {
-      await Promise.all(services.map(async (s) => s.running ? s.stop() : undefined))
+      await stack.stop()
       await db.drop()
     }
     const printed = services.flatMap((s) => s.lines)

@@ -7,11 +7,11 @@ import { join } from 'node:path'
 import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { freePorts } from '../../src/dev/ports.ts'
+import { defineServiceStack, type ServiceStack } from '../../src/dev/service-stack.ts'
 import { createTestDatabase, uniqueName, type TestDatabase } from '../helpers/database.ts'
 import { kafkaBootstrap } from '../helpers/kafka.ts'
 import { eventually } from '../helpers/pipeline.ts'
-import { ROOT, ServiceProcess } from '../helpers/service-process.ts'
+import { ROOT } from '../helpers/service-process.ts'
 
 const run = promisify(execFile)
 
@@ -26,30 +26,27 @@ function walkThrough (heading: string): string[] {
 describe('the README walk-through', () => {
   const dir = mkdtempSync(join(tmpdir(), 'walkthrough-'))
   let db: TestDatabase
-  let services: ServiceProcess[] = []
+  let services: ServiceStack | undefined
   let env: Record<string, string>
-  let ports: { api: number, gateway: number }
+  let ports: { api: number }
 
   beforeAll(async () => {
     db = await createTestDatabase('sqlite')
-    const [api, gateway] = await freePorts(2) as [number, number]
-    ports = { api, gateway }
     const prefix = `${uniqueName('readme')}-`
     env = {
       ...db.env,
-      BOOTSTRAP_SERVER: kafkaBootstrap(),
       TOPIC_PREFIX: prefix,
       CONSUMER_GROUP_PREFIX: prefix.slice(0, -1),
-      PORT: String(api),
-      PRODUCER_PORT: String(gateway),
-      API_URL: `http://127.0.0.1:${api}`,
       LOG_LEVEL: 'warn'
     }
-    services = (['api', 'gateway', 'consumer'] as const).map((command) => new ServiceProcess({ name: command, command, env, logFile: join(dir, `${command}.log`) }))
-    await Promise.all(services.map(async (s) => s.start()))
+    services = await defineServiceStack({ bootstrap: kafkaBootstrap(), env, logDir: dir })
+    ports = { api: Number(new URL(services.apiUrls[0] as string).port) }
+    // The README's commands reach the gateway and the Kafka broker through the same variables.
+    env = { ...env, BOOTSTRAP_SERVER: kafkaBootstrap(), PRODUCER_PORT: new URL(services.gatewayUrls[0] as string).port, PORT: String(ports.api) }
+    await services.start()
   })
   afterAll(async () => {
-    await Promise.all(services.map(async (s) => s.running ? s.stop() : undefined))
+    await services?.stop()
     await db.drop()
     rmSync(dir, { recursive: true, force: true })
   })

@@ -3,6 +3,9 @@
 // The load runs all along (load.ts), so every fault happens with records in flight before, during and
 // after it.
 import { setTimeout as sleep } from 'node:timers/promises'
+import { Admin } from '@platformatic/kafka'
+import { kafkaBrokers } from '../../src/config/config.ts'
+import type { ClusterNode } from '../../src/dev/local-kafka.ts'
 import type { Stack } from './stack.ts'
 
 /**
@@ -11,7 +14,15 @@ import type { Stack } from './stack.ts'
  * and commits without an answer, so their outcome is unknown to the client.
  */
 export const FAULTS = ['consumer-kill', 'api-restart', 'broker-outage', 'gateway-restart', 'api-kill', 'broker-freeze'] as const
-export type Fault = typeof FAULTS[number]
+
+/**
+ * The faults only a cluster has (three Kafka nodes, two API instances): the node leading most partitions
+ * killed (SIGKILL, started again later), one node frozen for 20 s, one API instance killed while the other
+ * serves, and the controller quorum's leader restarted.
+ */
+export const CLUSTER_FAULTS = ['leader-kill', 'node-freeze', 'api-instance-kill', 'controller-restart'] as const
+export const ALL_FAULTS = [...FAULTS, ...CLUSTER_FAULTS] as const
+export type Fault = typeof ALL_FAULTS[number]
 
 export interface FaultLog {
   fault: Fault
@@ -21,6 +32,8 @@ export interface FaultLog {
   detail: string
   /** Problems seen while injecting it (a SIGTERM that needed SIGKILL, a non-zero exit). */
   problems: string[]
+  /** From the fault's start until the consumers' lag was back under one second of load; undefined if it never was. */
+  lagHealedMs: number | undefined
 }
 
 export interface ChaosOptions {
@@ -31,6 +44,44 @@ export interface ChaosOptions {
   /** Time before each fault, drawn between these bounds; the same again after the last one. */
   gapMs: [number, number]
   setPhase: (phase: string) => void
+  /** Records the consumers have not committed yet, read from the broker. */
+  lag: () => Promise<number>
+  /** The load's records per second: a lag under one second of them is the steady state. */
+  rate: number
+}
+
+/** How long the run waits for the lag to settle after a fault before it moves on regardless. */
+const HEAL_TIMEOUT_MS = 120_000
+
+/** Polls the lag until it is under one second of load; the time since `since`, or undefined after the timeout. */
+async function lagHealed (options: ChaosOptions, since: number): Promise<number | undefined> {
+  const deadline = Date.now() + HEAL_TIMEOUT_MS
+  while (Date.now() < deadline) {
+    const lag = await options.lag().catch(() => Number.POSITIVE_INFINITY)
+    if (lag <= options.rate) return Date.now() - since
+    await sleep(250)
+  }
+  return undefined
+}
+
+/** The Kafka node leading the most partitions of the run's topics, as the cluster's metadata says. */
+async function busiestLeader (stack: Stack): Promise<ClusterNode> {
+  const admin = new Admin({ clientId: 'faults-chaos', bootstrapBrokers: kafkaBrokers(stack.config), retries: 5, retryDelay: 500 })
+  try {
+    const metadata = await admin.metadata({ forceUpdate: true })
+    const led = new Map<number, number>()
+    for (const topic of metadata.topics.values()) for (const p of topic.partitions) led.set(p.leader, (led.get(p.leader) ?? 0) + 1)
+    const [leaderId] = [...led.entries()].sort((a, b) => b[1] - a[1])[0] ?? [1]
+    return nodeById(stack, leaderId)
+  } finally {
+    await admin.close()
+  }
+}
+
+function nodeById (stack: Stack, nodeId: number): ClusterNode {
+  const node = stack.kafka.nodes.find((n) => n.nodeId === nodeId)
+  if (node === undefined) throw new Error(`no Kafka node ${nodeId} in this run`)
+  return node
 }
 
 export async function runChaos (stack: Stack, options: ChaosOptions): Promise<FaultLog[]> {
@@ -101,9 +152,50 @@ export async function runChaos (stack: Stack, options: ChaosOptions): Promise<Fa
         detail = `broker frozen (SIGSTOP) for ${frozenMs} ms, then SIGCONT`
         break
       }
+      case 'leader-kill': {
+        const victim = await busiestLeader(stack)
+        const downMs = between([8000, 12_000])
+        await victim.kill()
+        await sleep(downMs)
+        const starting = Date.now()
+        await victim.start()
+        detail = `SIGKILL node ${victim.nodeId} (leading most partitions), started again ${downMs} ms later, answering ${seconds(starting)} after its start`
+        break
+      }
+      case 'node-freeze': {
+        const victim = stack.kafka.nodes[Math.floor(random() * stack.kafka.nodes.length)] as ClusterNode
+        victim.pause()
+        await sleep(20_000)
+        victim.resume()
+        detail = `node ${victim.nodeId} frozen (SIGSTOP) for 20 s, then SIGCONT`
+        break
+      }
+      case 'api-instance-kill': {
+        const victim = stack.apis[Math.floor(random() * stack.apis.length)] as Stack['api']
+        const downMs = between([8000, 12_000])
+        await victim.kill()
+        await sleep(downMs)
+        const starting = Date.now()
+        await victim.start()
+        detail = `SIGKILL ${victim.spec.name} while the other instances served, started again ${downMs} ms later, ready ${seconds(starting)} after its start`
+        break
+      }
+      case 'controller-restart': {
+        const leader = stack.kafka.quorumLeader()
+        const victim = nodeById(stack, leader ?? 1)
+        const stopping = Date.now()
+        await victim.stop()
+        const stopped = seconds(stopping)
+        const starting = Date.now()
+        await victim.start()
+        detail = `SIGTERM node ${victim.nodeId} (${leader === undefined ? 'a quorum voter' : 'the quorum leader'}): exited in ${stopped}, answering again ${seconds(starting)} after its start`
+        break
+      }
     }
     options.setPhase('steady')
-    logs.push({ fault, startedAtMs: began - start, durationMs: Date.now() - began, detail, problems })
+    const durationMs = Date.now() - began
+    const lagHealedMs = await lagHealed(options, began)
+    logs.push({ fault, startedAtMs: began - start, durationMs, detail, problems, lagHealedMs })
   }
   await sleep(between(options.gapMs))
   return logs

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { TestDialect } from '../helpers/database.ts'
-import { FAULTS, runChaos, type Fault, type FaultLog } from './chaos.ts'
+import { ALL_FAULTS, FAULTS, runChaos, type Fault, type FaultLog } from './chaos.ts'
 import { runLoad, type LedgerEntry } from './load.ts'
 import { seededRandom } from './records.ts'
 import { startStack, type Stack } from './stack.ts'
@@ -18,6 +18,10 @@ export interface FaultRunOptions {
   records: number
   clients: number
   consumers: number
+  /** Kafka nodes; 3 makes it the cluster run (with `apis` API instances and `gateways` gateways). */
+  brokers?: number
+  apis?: number
+  gateways?: number
   seed: number
   /** The faults to inject, each once; default all of FAULTS. */
   faults?: readonly Fault[]
@@ -44,18 +48,25 @@ export interface PhaseRow {
 
 export interface FaultRunReport {
   dialect: TestDialect
+  /** What ran: the database, and on a cluster how many of each part. */
+  setup: string
   seed: number
   records: number
   clients: number
   rate: number
   workDir: string
-  faults: FaultLog[]
+  faults: Array<FaultLog & HealTimes>
   rows: PhaseRow[]
   total: PhaseRow
   deadLettered: number
   seconds: { load: number, drain: number }
   /** Empty when the run proved what it must; otherwise each sentence is one broken guarantee. */
   failures: string[]
+}
+
+export interface HealTimes {
+  /** From the fault's start until the gateways' last 503 before the next fault (0: none refused). */
+  refusedForMs: number
 }
 
 /** Quiet time before each fault and after the last: a fault's after-effects are not counted under the next. */
@@ -75,7 +86,7 @@ export async function runFaultInjection (options: FaultRunOptions): Promise<Faul
   const failures: string[] = []
   let passed = false
   log(`${options.dialect}: starting the stack in ${workDir}`)
-  const stack = await startStack({ dialect: options.dialect, workDir, consumers: options.consumers })
+  const stack = await startStack({ dialect: options.dialect, workDir, consumers: options.consumers, brokers: options.brokers, apis: options.apis, gateways: options.gateways })
   let closed = false
   try {
     let phase = 'steady'
@@ -86,7 +97,7 @@ export async function runFaultInjection (options: FaultRunOptions): Promise<Faul
     const [ledger, faults] = await Promise.all([
       runLoad({
         signal: stopLoad.signal,
-        gatewayUrl: stack.gatewayUrl,
+        gatewayUrls: stack.gatewayUrls,
         apiKey: stack.apiKey,
         records: options.records,
         clients: options.clients,
@@ -100,6 +111,8 @@ export async function runFaultInjection (options: FaultRunOptions): Promise<Faul
         random,
         outageMs: options.outageMs,
         gapMs: GAP_MS,
+        rate,
+        lag: async () => (await readKafka(stack.config)).lag,
         setPhase: (next) => {
           phase = next
           log(`${options.dialect}: ${((Date.now() - loadStart) / 1000).toFixed(1)} s ${next}`)
@@ -119,17 +132,17 @@ export async function runFaultInjection (options: FaultRunOptions): Promise<Faul
     log(`${options.dialect}: load done in ${loadSeconds.toFixed(1)} s; draining`)
     const drainStart = Date.now()
     const drained = await drain(stack)
-    if (!drained.ok) failures.push(`not drained after ${DRAIN_TIMEOUT_MS / 1000} s: ${drained.lag} records not committed by the consumers`)
+    if (!drained.ok) failures.push(`not drained after ${DRAIN_TIMEOUT_MS / 1000} s: ${drained.lag} records not committed by the consumers (${drained.behind.join(', ')})`)
     const drainSeconds = (Date.now() - drainStart) / 1000
 
     // Every service stops with SIGTERM as in a deployment; each must exit cleanly and in time.
-    for (const service of [stack.gateway, ...stack.consumers, stack.api]) {
+    for (const service of [...stack.gateways, ...stack.consumers, ...stack.apis]) {
       if (!service.running) continue // already gone: reported as a crash below
       const exit = await service.stop()
       if (exit.forced) failures.push(`${service.spec.name} did not stop within the grace period after SIGTERM`)
       else if (exit.code !== 0) failures.push(`${service.spec.name} exited with ${String(exit.code ?? exit.signal)} after SIGTERM`)
     }
-    for (const service of [stack.api, stack.gateway, ...stack.consumers]) {
+    for (const service of [...stack.apis, ...stack.gateways, ...stack.consumers]) {
       for (const crash of service.crashes) failures.push(`${service.spec.name} exited on its own (${String(crash.code ?? crash.signal)}) at ${crash.at.toISOString()}`)
     }
 
@@ -144,14 +157,16 @@ export async function runFaultInjection (options: FaultRunOptions): Promise<Faul
     await stack.close(options.keep === true)
     closed = true
     passed = failures.length === 0
+    const brokers = options.brokers ?? 1
     return {
       dialect: options.dialect,
+      setup: brokers === 1 ? options.dialect : `${options.dialect}, ${brokers} brokers, ${options.apis ?? 1} APIs, ${options.gateways ?? 1} gateways, ${options.consumers} consumers`,
       seed: options.seed,
       records: options.records,
       clients: options.clients,
       rate,
       workDir,
-      faults,
+      faults: faults.map((f, i) => ({ ...f, refusedForMs: refusedFor(ledger, loadStart + f.startedAtMs, faults[i + 1] === undefined ? Number.POSITIVE_INFINITY : loadStart + (faults[i + 1] as FaultLog).startedAtMs) })),
       rows: comparison.rows,
       total: comparison.total,
       deadLettered: kafka.deadLettered,
@@ -168,17 +183,24 @@ export async function runFaultInjection (options: FaultRunOptions): Promise<Faul
 const DRAIN_TIMEOUT_MS = 300_000
 
 /** Waits until the consumers committed every record of the main and retry topics, twice in a row. */
-async function drain (stack: Stack): Promise<{ ok: boolean, lag: number }> {
+async function drain (stack: Stack): Promise<{ ok: boolean, lag: number, behind: string[] }> {
   const deadline = Date.now() + DRAIN_TIMEOUT_MS
   let quiet = 0
-  let lag = -1
+  let state = { lag: -1, behind: [] as string[] }
   while (Date.now() < deadline) {
-    lag = (await readKafka(stack.config)).lag
-    quiet = lag === 0 ? quiet + 1 : 0
-    if (quiet >= 2) return { ok: true, lag }
+    state = await readKafka(stack.config)
+    quiet = state.lag === 0 ? quiet + 1 : 0
+    if (quiet >= 2) return { ok: true, ...state }
     await sleep(1000)
   }
-  return { ok: false, lag }
+  return { ok: false, lag: state.lag, behind: state.behind }
+}
+
+/** How long after `from` the gateways went on refusing (their last 503 before `until`). */
+function refusedFor (ledger: LedgerEntry[], from: number, until: number): number {
+  let last = from
+  for (const entry of ledger) if (entry.answer === 'refused' && entry.answeredAt >= from && entry.answeredAt < until) last = Math.max(last, entry.answeredAt)
+  return last - from
 }
 
 function emptyRow (phase: string): PhaseRow {
@@ -232,6 +254,6 @@ export function compare (ledger: LedgerEntry[], stored: Awaited<ReturnType<typeo
   for (const [kind, list] of Object.entries(examples)) {
     failures.push(`${list.length} records ${kind} (${list.slice(0, 5).join(', ')}${list.length > 5 ? ', ...' : ''})`)
   }
-  const order: string[] = ['steady', ...FAULTS]
+  const order: string[] = ['steady', ...ALL_FAULTS]
   return { rows: [...rows.values()].sort((a, b) => order.indexOf(a.phase) - order.indexOf(b.phase)), total, failures }
 }

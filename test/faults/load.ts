@@ -1,7 +1,8 @@
-// The load of the fault-injection run: concurrent clients post records to the gateway at a steady rate
+// The load of the fault-injection run: concurrent clients post records to the gateways at a steady rate
 // and a ledger keeps, per record, what the gateway answered. A client that gets no answer (the gateway
-// is restarting, the connection dropped) or a 504 (outcome unknown) sends the same record again, as a
-// real client must; a 503 is a refusal and is final for that record.
+// is restarting, the connection dropped) or a 504 (outcome unknown) sends the same record again, to the
+// next gateway when there are several (as a load balancer would), as a real client must; a 503 is a
+// refusal and is final for that record.
 import { setTimeout as sleep } from 'node:timers/promises'
 import { checksum, RecordFactory, type Content, type Entity } from './records.ts'
 
@@ -19,10 +20,13 @@ export interface LedgerEntry {
   attempts: number
   /** Some attempt got no answer or a 504, so it may have reached Kafka whatever the final answer. */
   uncertain: boolean
+  /** When the final answer came (ms since the epoch): how long a fault made the gateways refuse. */
+  answeredAt: number
 }
 
 export interface LoadOptions {
-  gatewayUrl: string
+  /** Client i starts on gateway i mod n. */
+  gatewayUrls: string[]
   apiKey: string
   /** The least number of records to offer; more go out while the chaos schedule is still running. */
   records: number
@@ -79,15 +83,16 @@ export async function runLoad (options: LoadOptions): Promise<LedgerEntry[]> {
     return factory.coupon(id, pick(acknowledged.users), events)
   }
 
-  async function offer (content: Content): Promise<void> {
-    const entry: LedgerEntry = { entity: content.entity, id: content.id, checksum: checksum(content), phase: options.phase(), answer: 'unanswered', status: 0, attempts: 0, uncertain: false }
+  async function offer (client: { gateway: number }, content: Content): Promise<void> {
+    const entry: LedgerEntry = { entity: content.entity, id: content.id, checksum: checksum(content), phase: options.phase(), answer: 'unanswered', status: 0, attempts: 0, uncertain: false, answeredAt: 0 }
     ledger.push(entry)
     const body = JSON.stringify(factory.body(content))
     const deadline = Date.now() + (options.giveUpAfterMs ?? 180_000)
     while (Date.now() < deadline && options.signal?.aborted !== true) {
       entry.attempts++
       try {
-        const res = await fetch(`${options.gatewayUrl}/${content.entity}`, {
+        const gatewayUrl = options.gatewayUrls[client.gateway % options.gatewayUrls.length] as string
+        const res = await fetch(`${gatewayUrl}/${content.entity}`, {
           method: 'POST',
           headers: { 'content-type': 'application/json', 'x-api-key': options.apiKey },
           body,
@@ -95,6 +100,7 @@ export async function runLoad (options: LoadOptions): Promise<LedgerEntry[]> {
         })
         await res.arrayBuffer()
         entry.status = res.status
+        entry.answeredAt = Date.now()
         if (res.status === 202) {
           entry.answer = 'acknowledged'
           if (content.entity !== 'coupons') acknowledged[content.entity].push(content.id)
@@ -115,12 +121,14 @@ export async function runLoad (options: LoadOptions): Promise<LedgerEntry[]> {
         entry.status = 0
       }
       entry.uncertain = true
+      client.gateway++
       await sleep(250)
     }
   }
 
-  await Promise.all(Array.from({ length: options.clients }, async () => {
-    while (await nextSlot()) await offer(nextContent())
+  await Promise.all(Array.from({ length: options.clients }, async (_, i) => {
+    const client = { gateway: i }
+    while (await nextSlot()) await offer(client, nextContent())
   }))
   return ledger
 }

@@ -10,13 +10,16 @@ export function formatReports (reports: FaultRunReport[], command: string): stri
   ]
   for (const report of reports) {
     for (const row of [...report.rows, { ...report.total, phase: '**all**' }]) {
-      lines.push(`| ${report.dialect} | ${row.phase} | ${row.offered} | ${row.acknowledged} | ${row.refused} | ${row.stored} | ${row.lost} | ${row.duplicated} | ${row.refusedStoredAfterNoAnswer} |`)
+      lines.push(`| ${report.setup} | ${row.phase} | ${row.offered} | ${row.acknowledged} | ${row.refused} | ${row.stored} | ${row.lost} | ${row.duplicated} | ${row.refusedStoredAfterNoAnswer} |`)
     }
   }
   lines.push('')
   for (const report of reports) {
-    lines.push(`${report.dialect}: seed ${report.seed}, ${report.clients} clients at ${report.rate} records/s, load ${report.seconds.load.toFixed(0)} s, drained in ${report.seconds.drain.toFixed(0)} s, ${report.deadLettered} dead-lettered. Faults:`)
-    for (const f of report.faults) lines.push(`- ${(f.startedAtMs / 1000).toFixed(1)} s: ${f.fault} (${f.detail}; ${(f.durationMs / 1000).toFixed(1)} s until recovered)`)
+    lines.push(`${report.setup}: seed ${report.seed}, ${report.clients} clients at ${report.rate} records/s, load ${report.seconds.load.toFixed(0)} s, drained in ${report.seconds.drain.toFixed(0)} s, ${report.deadLettered} dead-lettered. Faults:`)
+    for (const f of report.faults) {
+      const healed = f.lagHealedMs === undefined ? 'lag not back within 120 s' : `lag back under 1 s of load after ${(f.lagHealedMs / 1000).toFixed(1)} s`
+      lines.push(`- ${(f.startedAtMs / 1000).toFixed(1)} s: ${f.fault} (${f.detail}; ${(f.durationMs / 1000).toFixed(1)} s until recovered; gateways refused for ${(f.refusedForMs / 1000).toFixed(1)} s; ${healed})`)
+    }
     lines.push(report.failures.length === 0 ? '- every check passed' : report.failures.map((f) => `- FAILED: ${f}`).join('\n'))
     lines.push('')
   }

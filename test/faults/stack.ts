@@ -1,53 +1,69 @@
-// The whole stack for the fault-injection run, every part a real process it can hurt: a local Kafka broker
-// on free ports with its own data folder (so it can be stopped and started again with its data), the API
-// over SQLite or PostgreSQL, the gateway and several consumers, all with API keys on.
+// The whole stack for the fault-injection run, every part a real process it can hurt: local Kafka (one
+// broker, or a three-node cluster) on free ports with its own data folders (so nodes can be stopped and
+// started again with their data), the API over SQLite or PostgreSQL, gateways and several consumers, all
+// with API keys on. Built with the same builders as `npm start` (src/dev/).
 import { randomBytes } from 'node:crypto'
 import { join } from 'node:path'
 import pg from 'pg'
 import { loadConfig, type Config } from '../../src/config/config.ts'
 import { ENTITIES, ensureTopics, entityTopics } from '../../src/kafka/topics.ts'
-import { startLocalBroker, type LocalBroker } from '../../src/dev/local-broker.ts'
+import { startLocalKafka, type ClusterNode, type LocalCluster } from '../../src/dev/local-kafka.ts'
 import { freePorts } from '../../src/dev/ports.ts'
+import { defineServiceStack } from '../../src/dev/service-stack.ts'
 import { POSTGRES_URL, uniqueName, type TestDialect } from '../helpers/database.ts'
-import { ServiceProcess } from '../helpers/service-process.ts'
+import type { ServiceProcess } from '../helpers/service-process.ts'
 
 export interface StackOptions {
   dialect: TestDialect
   /** Broker data, the SQLite file and every service's log go here. */
   workDir: string
   consumers: number
+  /** Kafka nodes (1, or 3 for a cluster with three replicas per partition, two in sync). */
+  brokers?: number
+  apis?: number
+  gateways?: number
 }
 
 export interface Stack {
   dialect: TestDialect
   config: Config
-  gatewayUrl: string
+  /** Every gateway; the load's clients are spread over them. */
+  gatewayUrls: string[]
   apiKey: string
+  /** The first API instance and gateway; `apis` and `gateways` hold them all. */
   api: ServiceProcess
   gateway: ServiceProcess
+  apis: ServiceProcess[]
+  gateways: ServiceProcess[]
   consumers: ServiceProcess[]
-  /** Stops the broker (SIGTERM, a clean shutdown); its data stays for startBroker. */
+  /** The Kafka nodes, each of which can be stopped, killed, frozen and started again. */
+  kafka: LocalCluster
+  /** Stops every Kafka node (SIGTERM, a clean shutdown); their data stays for startBroker. */
   stopBroker (): Promise<void>
   startBroker (): Promise<void>
-  /** SIGSTOP: the broker keeps its connections but answers nothing until resumeBroker (SIGCONT). */
+  /** SIGSTOP on every node: Kafka keeps its connections but answers nothing until resumeBroker (SIGCONT). */
   pauseBroker (): void
   resumeBroker (): void
-  /** Every service, then the broker, then the PostgreSQL schema (kept when `keepData`). */
+  /** Every service, then Kafka, then the PostgreSQL schema (kept when `keepData`). */
   close (keepData?: boolean): Promise<void>
 }
 
-export async function startStack ({ dialect, workDir, consumers: consumerCount }: StackOptions): Promise<Stack> {
-  const [kafkaPort, controllerPort, apiPort, gatewayPort] = await freePorts(4)
+export async function startStack (options: StackOptions): Promise<Stack> {
+  const { dialect, workDir } = options
+  const brokers = options.brokers ?? 1
+  const ports = await freePorts(2 * brokers)
   const defaults = loadConfig({})
-  const brokerOptions = {
-    port: kafkaPort as number,
-    controllerPort: controllerPort as number,
+  const kafka = await startLocalKafka({
+    nodes: brokers,
+    port: 0,
+    controllerPort: 0,
+    addresses: Array.from({ length: brokers }, (_, i) => ({ nodeId: i + 1, port: ports[2 * i] as number, controllerPort: ports[2 * i + 1] as number })),
     dataDir: join(workDir, 'kafka'),
     cacheDir: defaults.kafka.cacheDir,
-    heap: defaults.kafka.heap,
+    // Three JVMs share two cores with the services: a smaller heap each is plenty for the run's records.
+    heap: brokers === 1 ? defaults.kafka.heap : '384m',
     onProgress: () => {}
-  }
-  let broker: LocalBroker | undefined = await startLocalBroker(brokerOptions)
+  })
 
   const schema = uniqueName('faults').toLowerCase()
   const database: Record<string, string> = dialect === 'sqlite'
@@ -56,10 +72,6 @@ export async function startStack ({ dialect, workDir, consumers: consumerCount }
   const apiKey = randomBytes(18).toString('base64url')
   const env: Record<string, string> = {
     ...database,
-    BOOTSTRAP_SERVER: broker.bootstrap,
-    PORT: String(apiPort),
-    PRODUCER_PORT: String(gatewayPort),
-    API_URL: `http://127.0.0.1:${String(apiPort)}`,
     API_KEYS: apiKey,
     // info: the run's logs show each worker joining its group again after a restart.
     LOG_LEVEL: 'info',
@@ -69,48 +81,44 @@ export async function startStack ({ dialect, workDir, consumers: consumerCount }
     RETRY_WINDOW_MS: String(3_600_000),
     TOPIC_PARTITIONS: '3'
   }
-  const config = loadConfig(env)
+  const services = await defineServiceStack({
+    bootstrap: kafka.bootstrap,
+    env,
+    apis: options.apis ?? 1,
+    gateways: options.gateways ?? 1,
+    consumers: options.consumers,
+    logDir: workDir
+  })
+  const config = loadConfig({ ...env, BOOTSTRAP_SERVER: kafka.bootstrap })
   await ensureTopics(config, ENTITIES.flatMap((e) => Object.values(entityTopics('', e))), 'faults-admin')
-
-  const service = (name: string, command: 'api' | 'gateway' | 'consumer', instance: number) =>
-    new ServiceProcess({ name, command, env: { ...env, INSTANCE_ID: String(instance) }, logFile: join(workDir, `${name}.log`) })
-  const api = service('api', 'api', 1)
-  const gateway = service('gateway', 'gateway', 2)
-  const consumers = Array.from({ length: consumerCount }, (_, i) => service(`consumer-${i + 1}`, 'consumer', 10 + i))
-  // Independent of each other (consumers retry until the API answers), so they start side by side.
-  const started = await Promise.allSettled([api, gateway, ...consumers].map((s) => s.start()))
-  const failed = started.find((r) => r.status === 'rejected')
-  if (failed !== undefined) {
-    await Promise.all([api, gateway, ...consumers].map(async (s) => s.running ? s.kill() : undefined))
-    await broker.stop()
-    throw failed.reason
+  try {
+    await services.start()
+  } catch (error) {
+    await kafka.stop()
+    throw error
   }
 
+  const everyNode = async (act: (node: ClusterNode) => Promise<void>) => { await Promise.all(kafka.nodes.map(act)) }
   return {
     dialect,
     config,
-    gatewayUrl: `http://127.0.0.1:${String(gatewayPort)}`,
+    gatewayUrls: services.gatewayUrls,
     apiKey,
-    api,
-    gateway,
-    consumers,
-    async stopBroker () {
-      await broker?.stop()
-      broker = undefined
-    },
-    async startBroker () {
-      broker = await startLocalBroker(brokerOptions)
-    },
-    pauseBroker () {
-      if (broker?.pid !== undefined) process.kill(broker.pid, 'SIGSTOP')
-    },
-    resumeBroker () {
-      if (broker?.pid !== undefined) process.kill(broker.pid, 'SIGCONT')
-    },
+    api: services.apis[0] as ServiceProcess,
+    gateway: services.gateways[0] as ServiceProcess,
+    apis: services.apis,
+    gateways: services.gateways,
+    consumers: services.consumers,
+    kafka,
+    stopBroker: async () => everyNode(async (node) => node.stop()),
+    // A cluster's nodes come back side by side: each needs a majority of the quorum to finish starting.
+    startBroker: async () => everyNode(async (node) => node.start()),
+    pauseBroker () { for (const node of kafka.nodes) node.pause() },
+    resumeBroker () { for (const node of kafka.nodes) node.resume() },
     async close (keepData = false) {
-      if (broker?.pid !== undefined) process.kill(broker.pid, 'SIGCONT')
-      for (const s of [gateway, ...consumers, api]) if (s.running) await s.stop()
-      await broker?.stop()
+      for (const node of kafka.nodes) node.resume()
+      await services.stop()
+      await kafka.stop()
       if (dialect === 'postgres' && !keepData) {
         const client = new pg.Client({ connectionString: POSTGRES_URL })
         await client.connect()

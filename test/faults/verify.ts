@@ -88,6 +88,8 @@ export async function readStored (config: Config): Promise<StoredState> {
 export interface KafkaState {
   /** Records not yet committed by the consumer groups of the main and retry topics. */
   lag: number
+  /** The partitions behind, as `topic/partition committed..end` (what a drain that timed out names). */
+  behind: string[]
   /** Records on the dead-letter topics. */
   deadLettered: number
 }
@@ -103,6 +105,7 @@ export async function readKafka (config: Config): Promise<KafkaState> {
       for (const p of topic.partitions) ends.set(`${topic.name}/${p.partitionIndex}`, p.offset)
     }
     let lag = 0n
+    const behind: string[] = []
     const groups = topics.flatMap((t) => [t.main, t.retry]).map((topic) => ({ topic, group: `${config.kafka.groupPrefix}-${topic}` }))
     const committed = await admin.listConsumerGroupOffsets({ groups: groups.map((g) => ({ groupId: g.group, topics: [{ name: g.topic, partitionIndexes: partitions.map((p) => p.partitionIndex) }] })) })
     for (const { group, topic } of groups) {
@@ -110,10 +113,11 @@ export async function readKafka (config: Config): Promise<KafkaState> {
         const offset = committed.find((c) => c.groupId === group)?.topics.find((t) => t.name === topic)?.partitions.find((p) => p.partitionIndex === partitionIndex)?.committedOffset ?? -1n
         const end = ends.get(`${topic}/${partitionIndex}`) ?? 0n
         lag += end - (offset < 0n ? 0n : offset)
+        if (end > offset && end > 0n) behind.push(`${topic}/${partitionIndex} ${offset}..${end}`)
       }
     }
     const deadLettered = topics.reduce((sum, t) => sum + partitions.reduce((n, p) => n + Number(ends.get(`${t.dlq}/${p.partitionIndex}`) ?? 0n), 0), 0)
-    return { lag: Number(lag), deadLettered }
+    return { lag: Number(lag), behind, deadLettered }
   } finally {
     await admin.close()
   }

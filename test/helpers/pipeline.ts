@@ -20,6 +20,9 @@ export interface Pipeline {
   db: TestDatabase
   api: Api
   apiUrl: string
+  /** Every API instance over the pipeline's database (the first is `api`); the consumers' API_URL lists them all. */
+  apis: Api[]
+  apiUrls: string[]
   gatewayUrl: string
   consumers: ConsumerHandle[]
   /** Batches each consumer instance committed, by instance index. */
@@ -33,7 +36,12 @@ export interface Pipeline {
   close (): Promise<void>
 }
 
-export async function startPipeline (dialect: TestDialect, overrides: Partial<Env> = {}): Promise<Pipeline> {
+export interface PipelineOptions {
+  /** API instances over the one database, each on its own port (default 1). */
+  apiInstances?: number
+}
+
+export async function startPipeline (dialect: TestDialect, overrides: Partial<Env> = {}, options: PipelineOptions = {}): Promise<Pipeline> {
   const prefix = `${uniqueName('e2e')}-`
   // The API gets the same overrides, so settings they share (API_KEYS) hold across the pipeline.
   const db = await createTestDatabase(dialect, overrides)
@@ -47,9 +55,16 @@ export async function startPipeline (dialect: TestDialect, overrides: Partial<En
     // Any free port: several consumer instances of one test each get their own.
     CONSUMER_PORT: '0'
   }
-  const api = await buildApi({ config: db.config, database: db.database, logger: false })
-  const apiUrl = await api.listen({ host: '127.0.0.1', port: 0 })
-  const config = loadConfig({ ...baseEnv, API_URL: apiUrl }, overrides)
+  const apis: Api[] = []
+  const apiUrls: string[] = []
+  for (let i = 0; i < (options.apiInstances ?? 1); i++) {
+    const instance = await buildApi({ config: db.config, database: db.database, logger: false })
+    apis.push(instance)
+    apiUrls.push(await instance.listen({ host: '127.0.0.1', port: 0 }))
+  }
+  const api = apis[0] as Api
+  const apiUrl = apiUrls[0] as string
+  const config = loadConfig({ ...baseEnv, API_URL: apiUrls.join(',') }, overrides)
   const topics = ENTITIES.flatMap((e) => Object.values(entityTopics(prefix, e)))
   await ensureTopics(config, topics, 'e2e-admin')
   await waitForLeaders(config, topics)
@@ -63,7 +78,7 @@ export async function startPipeline (dialect: TestDialect, overrides: Partial<En
   async function startConsumer (extra: Partial<Env> = {}): Promise<ConsumerHandle> {
     const log: Pipeline['batches'][number] = []
     batches.push(log)
-    const consumerConfig = loadConfig({ ...baseEnv, API_URL: apiUrl }, { ...overrides, ...extra })
+    const consumerConfig = loadConfig({ ...baseEnv, API_URL: apiUrls.join(',') }, { ...overrides, ...extra })
     const handle = await startConsumers(consumerConfig, (entity, summary) => log.push({ entity, summary }))
     consumers.push(handle)
     return handle
@@ -75,6 +90,8 @@ export async function startPipeline (dialect: TestDialect, overrides: Partial<En
     db,
     api,
     apiUrl,
+    apis,
+    apiUrls,
     gatewayUrl,
     consumers,
     batches,
@@ -94,7 +111,8 @@ export async function startPipeline (dialect: TestDialect, overrides: Partial<En
       await Promise.all(consumers.map((c) => c.stop()))
       await gateway.close()
       await producer.close()
-      await api.close()
+      // An instance a test closed already is closed again harmlessly.
+      await Promise.all(apis.map(async (instance) => instance.close()))
       await db.drop()
     }
   }

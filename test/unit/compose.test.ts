@@ -9,6 +9,8 @@ import { kafkaVersion } from '../../src/dev/kafka-jars.ts'
 
 interface Service {
   image?: string
+  profiles?: string[]
+  volumes?: string[]
   build?: unknown
   command?: string[]
   container_name?: string
@@ -27,9 +29,14 @@ const schemaKeys = Object.keys(EnvSchema.properties)
 // compose.yaml uses the map syntax for environment and "published:target" strings for ports; another
 // syntax makes these helpers yield garbage, and the assertions below fail rather than pass vacuously.
 
-/** The environment of a service, values as the strings the process will see. */
-function environment (service: Service): Record<string, string> {
-  return Object.fromEntries(Object.entries(service.environment ?? {}).map(([key, value]) => [key, String(value)]))
+/** compose.cluster.env, the variables the cluster profile interpolates. */
+const clusterEnv = Object.fromEntries(readFileSync(new URL('../../compose.cluster.env', import.meta.url), 'utf8').split('\n')
+  .filter((line) => /^[A-Z_]+=/.test(line)).map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]))
+
+/** The environment of a service, values as the strings the process will see, `${NAME:-default}` taken from `vars`. */
+function environment (service: Service, vars: Record<string, string> = {}): Record<string, string> {
+  const interpolate = (value: string) => value.replace(/\$\{([A-Z_]+):-([^}]*)\}/g, (_, name: string, fallback: string) => vars[name] ?? fallback)
+  return Object.fromEntries(Object.entries(service.environment ?? {}).map(([key, value]) => [key, interpolate(String(value))]))
 }
 
 /** [published, target] pairs of "published:target" (optionally "ip:published:target") entries. */
@@ -41,8 +48,28 @@ function publishedPorts (service: Service): Array<[number, number]> {
 }
 
 describe('compose.yaml', () => {
-  test('defines the broker, the database and the three services', () => {
-    expect(Object.keys(services).sort()).toEqual(['api', 'consumer', 'gateway', 'kafka', 'postgres'])
+  test('defines the broker, the database and the three services, and two more nodes in the cluster profile', () => {
+    expect(Object.keys(services).filter((name) => services[name]?.profiles === undefined).sort()).toEqual(['api', 'consumer', 'gateway', 'kafka', 'postgres'])
+    expect(Object.keys(services).filter((name) => services[name]?.profiles?.includes('cluster') === true).sort()).toEqual(['kafka-2', 'kafka-3'])
+  })
+
+  test('the cluster profile: three official-image nodes, each a voter at its own address and volume, three replicas with two in sync', () => {
+    const nodes = ['kafka', 'kafka-2', 'kafka-3'].map((name) => ({ name, service: services[name] as Service, env: environment(services[name] as Service, clusterEnv) }))
+    expect(nodes.map((n) => n.env.KAFKA_NODE_ID)).toEqual(['1', '2', '3'])
+    for (const { name, service, env } of nodes) {
+      expect(service.image).toBe(`apache/kafka:${kafkaVersion()}`)
+      expect(env.KAFKA_ADVERTISED_LISTENERS).toBe(`PLAINTEXT://${name}:9092`)
+      expect(env.KAFKA_CONTROLLER_QUORUM_VOTERS).toBe('1@kafka:9093,2@kafka-2:9093,3@kafka-3:9093')
+      expect([env.KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR, env.KAFKA_DEFAULT_REPLICATION_FACTOR, env.KAFKA_MIN_INSYNC_REPLICAS]).toEqual(['3', '3', '2'])
+    }
+    expect(new Set(nodes.map((n) => n.service.volumes?.[0]?.split(':')[0])).size).toBe(3)
+    for (const name of ['gateway', 'consumer']) {
+      const config = loadConfig(environment(services[name] as Service, clusterEnv))
+      expect(config.kafka.bootstrapServers).toEqual(['kafka:9092', 'kafka-2:9092', 'kafka-3:9092'])
+      expect(config.kafka.replication).toBe(3)
+    }
+    // Without the profile's variables the first node is a cluster of one.
+    expect(environment(services.kafka as Service).KAFKA_CONTROLLER_QUORUM_VOTERS).toBe('1@kafka:9093')
   })
 
   test('runs the official Apache Kafka image at the version the local broker uses', () => {

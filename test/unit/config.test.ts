@@ -45,4 +45,35 @@ describe('loadConfig', () => {
     expect(message).toMatch(token('users,bets'))
     expect(message).not.toMatch(token('HOST'))
   })
+
+  it('reads API_URL as one API instance, exactly as given', () => {
+    expect(loadConfig({}).consumer).toMatchObject({ apiUrls: ['http://127.0.0.1:8098'], apiUrl: 'http://127.0.0.1:8098' })
+    expect(loadConfig({ API_URL: 'https://api.example:8443' }).consumer).toMatchObject({ apiUrls: ['https://api.example:8443'], apiUrl: 'https://api.example:8443' })
+  })
+
+  it('reads API_URL as several comma-separated instances, each once, without a trailing slash', () => {
+    const { consumer } = loadConfig({ API_URL: 'http://api-1:8098, http://api-2:8098/,http://api-1:8098' })
+    expect(consumer.apiUrls).toEqual(['http://api-1:8098', 'http://api-2:8098'])
+    expect(consumer.apiUrl).toBe('http://api-1:8098')
+  })
+
+  it.each([
+    ['http://api-1:8098,ftp://api-2', 'ftp://api-2', 'must start with http:// or https://'],
+    ['http://api-1:8098,,http://api-3:8098', '""', 'is empty'],
+    ['http://api-1:8098,api-2:8098', 'api-2:8098', 'must start with http:// or https://'],
+    ['http://api-1:8098,not a url', 'not a url', 'is not a URL'],
+    ['http://api-1:8098,http://api-2:8098/v1', 'http://api-2:8098/v1', 'must be an origin only']
+  ])('refuses API_URL=%s naming the variable and the bad entry %s', (value, entry, problem) => {
+    const { message } = refusal({ API_URL: value })
+    expect(message).toMatch(token('API_URL'))
+    expect(message).toContain(entry)
+    expect(message).toContain(problem)
+    expect(message).toContain('entry 2 of')
+  })
+
+  it('names a bad API_URL entry together with the other invalid variables', () => {
+    const { message } = refusal({ PORT: 'abc', API_URL: 'http://api-1:8098,ftp://api-2' })
+    expect(message).toMatch(token('PORT'))
+    expect(message).toContain('API_URL "ftp://api-2"')
+  })
 })

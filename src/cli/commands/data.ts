@@ -4,17 +4,8 @@ import type { EntityName } from '../../domain/entities.ts'
 import { writeDataset } from '../../tools/dataset.ts'
 import { progressBar, type Progress } from '../../tools/progress.ts'
 import { DatasetFormatError, DEFAULT_CONCURRENCY, ENTITIES, formatSummary, MAX_BULK, uploadDataset, type UploadTarget } from '../../tools/upload/index.ts'
+import { integer } from '../arguments.ts'
 import { configFromEnv } from '../config.ts'
-
-function integer (min: number, max = Number.MAX_SAFE_INTEGER) {
-  return (text: string): number => {
-    const value = Number(text)
-    if (!/^-?\d+$/.test(text.trim()) || !Number.isSafeInteger(value) || value < min || value > max) {
-      throw new InvalidArgumentError(`expected an integer from ${min} to ${max}.`)
-    }
-    return value
-  }
-}
 
 function entityList (text: string): EntityName[] {
   const names = text.split(',').map((name) => name.trim()).filter((name) => name.length > 0)

@@ -34,3 +34,18 @@ describe('the command line with an invalid environment', () => {
     expect(run.stdout).toBe('')
   })
 })
+
+describe('the --brokers option of kafka and start', () => {
+  it.each(['kafka', 'start'])('%s refuses an even number of nodes before starting anything', async (command) => {
+    const run = await cli([command, '--brokers', '2'], {})
+    expect(run.code, run.stderr).toBe(1)
+    expect(run.stderr).toContain('--brokers')
+    expect(run.stderr).toContain('odd number')
+  })
+
+  it('kafka --help names the cluster option', async () => {
+    const run = await cli(['kafka', '--help'], {})
+    expect(run.code, run.stderr).toBe(0)
+    expect(run.stdout).toMatch(/--brokers <n>/)
+  })
+})

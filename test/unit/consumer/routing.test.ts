@@ -2,7 +2,8 @@
 // window is over, or dead-lettered with the reason, always keeping where the record first arrived.
 import { describe, expect, it } from 'vitest'
 import type { Outcome } from '../../../src/consumer/delivery.ts'
-import { route, ROUTING_DEFAULTS, type RoutedRecord } from '../../../src/consumer/routing.ts'
+import { CONSUMER_DEFAULTS } from '../../../src/consumer/defaults.ts'
+import { route, type RoutedRecord } from '../../../src/consumer/routing.ts'
 import { Headers } from '../../../src/kafka/side-topics.ts'
 
 const NOW = 1_800_000_000_000
@@ -46,7 +47,7 @@ describe('route', () => {
     const next = route(missing, retried, NOW, policy)
     expect(next).toMatchObject({ to: 'retry', headers: { [Headers.attempt]: '4', [Headers.notBefore]: String(NOW + 8000), [Headers.firstAttemptAt]: String(NOW - 10_000), [Headers.originalOffset]: '7' } })
     const late = route(missing, record({ [Headers.firstAttemptAt]: String(NOW - 1000), [Headers.attempt]: '20' }), NOW, policy)
-    expect(late).toMatchObject({ to: 'retry', headers: { [Headers.notBefore]: String(NOW + ROUTING_DEFAULTS.maxRetryDelayMs) } })
+    expect(late).toMatchObject({ to: 'retry', headers: { [Headers.notBefore]: String(NOW + CONSUMER_DEFAULTS.maxRetryDelayMs) } })
   })
 
   it('dead-letters a record still missing its references once the window is over, saying for how long it tried', () => {

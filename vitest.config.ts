@@ -1,15 +1,13 @@
 import { defineConfig } from 'vitest/config'
 
-// Three layers, each a project (`npm run test:unit`, `test:integration`, `test:e2e`; `npm test` runs all):
-// unit needs nothing running, integration and e2e need PostgreSQL and a Kafka broker (test/global-setup.ts).
+// Four layers, each a project (`npm run test:unit`, `test:integration`, `test:e2e`; `npm test` runs all):
+// unit needs nothing running, integration and e2e need PostgreSQL and a Kafka broker (test/global-setup.ts),
+// faults starts whole stacks of its own and hurts them (test/faults/faults.test.ts: a small check in
+// `npm test`, the quick version with FAULTS=1, which `npm run test:faults:quick` sets).
 const services = ['test/global-setup.ts']
-const faults = process.env.FAULTS === '1'
 
 export default defineConfig({
   test: {
-    // The fault-injection checks take minutes and load both cores: `npm run test:faults:quick` runs the
-    // small version (FAULTS=1), `npm run test:faults` the full one; `npm test` leaves them out.
-    exclude: faults ? ['node_modules/**'] : ['test/faults/**', 'node_modules/**'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     // Files share one Kafka broker and one PostgreSQL server; each test isolates itself with its own
@@ -23,7 +21,7 @@ export default defineConfig({
       { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'], pool: 'threads', isolate: false } },
       { extends: true, test: { name: 'integration', include: ['test/integration/**/*.test.ts'], globalSetup: services } },
       { extends: true, test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], globalSetup: services } },
-      ...(faults ? [{ extends: true as const, test: { name: 'faults', include: ['test/faults/**/*.test.ts'], globalSetup: services } }] : [])
+      { extends: true, test: { name: 'faults', include: ['test/faults/**/*.test.ts'], globalSetup: services } }
     ]
   }
 })

@@ -1,7 +1,7 @@
 // npm run bench: builds a dataset with the project's generator, starts a real broker and the services as
 // processes, measures every figure of docs/benchmarks.md (median of --runs), and writes the results.
 import { spawn } from 'node:child_process'
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
@@ -14,6 +14,7 @@ import { freePorts } from '../src/dev/ports.ts'
 import { defineServiceStack } from '../src/dev/service-stack.ts'
 import { eventRecords } from '../src/tools/dataset.ts'
 import type { FeedResult, FeedSpec } from './feed.ts'
+import { kafkaProducerPerf } from './references.ts'
 import { openObserver, type Observer } from './lib/observe.ts'
 import { machine, writeResults, type Results } from './lib/report.ts'
 import { asService, cpuSeconds, ROOT, RssSampler, runScript, type Service } from './lib/services.ts'
@@ -68,10 +69,25 @@ const EVENT_SAMPLES = 7
 const CONNECTIONS = 32
 const E2E_RATE = 2_000
 const DEFAULT_POSTGRES = 'postgres://postgres@127.0.0.1:5432/test'
+const KAFKA_CACHE = join(process.env.HOME ?? tmpdir(), '.cache', 'betting-kafka')
+/** A user as the gateway writes it to Kafka: the size of the pipeline figures' records, for Kafka's own producer benchmark. */
+const PIPELINE_RECORD_BYTES = Buffer.byteLength(JSON.stringify({ id: 900_000_000_000, birth_year: 1990, country: 'GR', currency: 'EUR', gender: 'F', registration_date: new Date(0).toISOString() }))
 /** A sport the generator never uses, so the event-upload probe's user has it alone as favourite. */
 const PROBE_SPORT = 'Curling'
 
-interface Options { quick?: boolean, db: 'sqlite' | 'postgres', runs: number, loadRuns?: number, profile?: boolean }
+interface Options { quick?: boolean, db: 'sqlite' | 'postgres', runs: number, loadRuns?: number, profile?: boolean, scaling?: boolean }
+
+/** How many API instances and consumers a stack runs (one gateway always). */
+interface Topology { apis: number, consumers: number }
+/** The scaling figures' deployments: one of each, three consumers, two API instances, both. */
+const TOPOLOGIES: Topology[] = [{ apis: 1, consumers: 1 }, { apis: 1, consumers: 3 }, { apis: 2, consumers: 1 }, { apis: 2, consumers: 3 }]
+
+interface ScalingRow extends Topology {
+  single_records_per_s: number
+  batch_records_per_s: number
+  /** Each process's CPU per record, batches of 1,000. */
+  batch_cpu_us_per_record: Record<string, number>
+}
 
 const log = (message: string): void => { process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`) }
 const median = (values: number[]): number => {
@@ -108,11 +124,11 @@ class Bench {
 
   async startBroker (): Promise<void> {
     log('starting a throw-away Kafka broker (KAFKA_HEAP 512m)')
-    this.broker = await startThrowawayBroker({ cacheDir: join(process.env.HOME ?? tmpdir(), '.cache', 'betting-kafka'), heap: '512m', onProgress: log })
+    this.broker = await startThrowawayBroker({ cacheDir: KAFKA_CACHE, heap: '512m', onProgress: log })
   }
 
   /** Starts an API over a fresh database, and with `pipeline` a gateway and consumers on fresh topics. */
-  async stack (pipeline: boolean, watchRss: boolean): Promise<Stack> {
+  async stack (pipeline: boolean, watchRss: boolean, topology: Topology = { apis: 1, consumers: 1 }): Promise<Stack> {
     const n = ++this.stacks
     const postgres = this.options.db === 'postgres'
     const schema = `bench_${process.pid}_${n}`
@@ -132,8 +148,9 @@ class Bench {
         API_KEY: '',
         LOG_LEVEL: 'warn'
       },
+      apis: topology.apis,
       gateways: pipeline ? 1 : 0,
-      consumers: pipeline ? 1 : 0,
+      consumers: pipeline ? topology.consumers : 0,
       logDir,
       nodeFlags: this.options.profile === true ? ['--cpu-prof', `--cpu-prof-dir=${join(ROOT, 'data', 'bench-profiles')}`] : []
     })
@@ -421,6 +438,8 @@ class Bench {
       const coupons = await this.measure('POST /coupons', api, { url: s.apiUrl, connections: CONNECTIONS, scenario: { kind: 'coupons', firstUserId, users: plan.scale.users, eventIds } })
       const single = await this.pipelineRate(s, plan.pipelineSingle, undefined)
       const batched = await this.pipelineRate(s, plan.pipelineBatch, 1000)
+      const producerPerf = await kafkaProducerPerf({ bootstrap: this.broker?.bootstrap ?? '', cacheDir: KAFKA_CACHE, records: plan.pipelineBatch, recordSize: PIPELINE_RECORD_BYTES, topic: `bench-producer-perf-${process.pid}` })
+      log(`reference: Kafka ProducerPerformance, ${PIPELINE_RECORD_BYTES}-byte records, acks=all, idempotent: ${Math.round(producerPerf)} records/s`)
       const e2e = await this.pipelineLatency(s)
       await this.rss.sample()
 
@@ -451,6 +470,7 @@ class Bench {
         generate_all_s: round(generateSeconds, 2),
         pipeline_single_records_per_s: Math.round(single.rate),
         pipeline_batch_records_per_s: Math.round(batched.rate),
+        kafka_producer_perf_records_per_s: Math.round(producerPerf),
         pipeline_cpu_us_per_record: { single: single.cpuUsPerRecord, batch: batched.cpuUsPerRecord },
         pipeline_e2e_p99_ms: Math.round(e2e),
         bulk_load_1m_coupons_s: round(1_000_000 / couponsPerSecond),
@@ -462,6 +482,26 @@ class Bench {
     } finally {
       await stack?.stop()
     }
+  }
+
+  /** The pipeline's throughput per deployment shape, each on a fresh stack over the same database kind. */
+  async scaling (): Promise<{ date: string, db: string, machine: ReturnType<typeof machine>, command: string, rows: ScalingRow[] }> {
+    const machineBefore = machine()
+    await this.startBroker()
+    const rows: ScalingRow[] = []
+    for (const topology of TOPOLOGIES) {
+      log(`scaling: ${topology.apis} API instance(s), ${topology.consumers} consumer(s)`)
+      const stack = await this.stack(true, false, topology)
+      try {
+        const single = await this.pipelineRate(stack, this.plan.pipelineSingle, undefined)
+        const batch = await this.pipelineRate(stack, this.plan.pipelineBatch / 2, 1000)
+        rows.push({ ...topology, single_records_per_s: Math.round(single.rate), batch_records_per_s: Math.round(batch.rate), batch_cpu_us_per_record: batch.cpuUsPerRecord })
+      } finally {
+        await stack.stop()
+      }
+    }
+    const command = `npm run bench -- --scaling${this.options.quick === true ? ' --quick' : ''} --db ${this.options.db}${this.options.runs !== 3 ? ` --runs ${this.options.runs}` : ''}`
+    return { date: new Date().toISOString(), db: this.options.db, machine: machineBefore, command, rows }
   }
 
   async close (passed: boolean): Promise<void> {
@@ -564,6 +604,16 @@ async function watchLatencies (stack: Stack, firstId: number, count: number, tim
   return latencies
 }
 
+/** The scaling rows as the Markdown table docs/scaling.md quotes. */
+function formatScaling (rows: ScalingRow[]): string {
+  const cpu = (row: ScalingRow) => Object.entries(row.batch_cpu_us_per_record).map(([name, us]) => `${name} ${us}`).join(', ')
+  return [
+    '| API instances | consumers | single POSTs, records/s | batches of 1,000, records/s | CPU per record in batches (µs) |',
+    '| ---: | ---: | ---: | ---: | --- |',
+    ...rows.map((r) => `| ${r.apis} | ${r.consumers} | ${r.single_records_per_s} | ${r.batch_records_per_s} | ${cpu(r)} |`)
+  ].join('\n')
+}
+
 function positive (text: string): number {
   const value = Number(text)
   if (!Number.isInteger(value) || value < 1) throw new InvalidArgumentError('expected a positive integer.')
@@ -577,10 +627,20 @@ const program = new Command('bench')
   .option('--runs <n>', 'measured runs per figure (the median is reported)', positive, 3)
   .option('--load-runs <n>', 'runs of the bulk load (default: --runs); each loads the whole dataset on a fresh stack', positive)
   .option('--profile', 'run the services with --cpu-prof (profiles in data/bench-profiles)')
+  .option('--scaling', 'only the pipeline\'s throughput with 1 or 3 consumers and 1 or 2 API instances (writes bench/results/scaling-<db>.json; use --db postgres)')
   .action(async (options: Options) => {
     const bench = new Bench(options, options.quick === true ? QUICK : FULL)
     let passed = false
     try {
+      if (options.scaling === true) {
+        const scaling = await bench.scaling()
+        const path = join(ROOT, 'bench', 'results', `scaling-${options.db}.json`)
+        writeFileSync(path, `${JSON.stringify(scaling, null, 2)}\n`)
+        process.stdout.write(`${formatScaling(scaling.rows)}\n`)
+        log(`written: ${path}`)
+        passed = true
+        return
+      }
       const results = await bench.run()
       const written = await writeResults(results)
       log(`done in ${results.duration_s} s: ${written.join(', ')}`)

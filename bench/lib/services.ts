@@ -10,7 +10,8 @@ export { ROOT }
 export type ServiceName = ServiceCommand
 
 export interface Service {
-  name: ServiceName
+  /** The command, or with several of a kind `consumer-2` and so on. */
+  name: string
   pid: number
   /** How it ended on its own (exit code or signal), once it has; a benchmark whose service died measures nothing. */
   readonly ended: string | undefined
@@ -36,7 +37,7 @@ export async function startService (name: ServiceName, options: ServiceOptions):
 /** The benchmark's view of a started service process: what it measures (pid), whether it died, its stop. */
 export function asService (service: ServiceProcess): Service {
   return {
-    name: service.spec.command,
+    name: service.spec.name,
     pid: service.pid as number,
     get ended () {
       const crash = service.crashes.at(-1)

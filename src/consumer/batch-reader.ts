@@ -25,13 +25,20 @@ export class BatchReader {
     stream.on('end', () => { this.ended = true; this.wake?.() })
   }
 
-  /** Up to max records, waiting for at least one; undefined when the stream ended or we are stopping. */
-  async next (signal: AbortSignal): Promise<KafkaMessage[] | undefined> {
+  /**
+   * Up to max records, waiting for at least one; none when `idleMs` went by without any; undefined when the
+   * stream ended or we are stopping.
+   */
+  async next (signal: AbortSignal, idleMs = Number.POSITIVE_INFINITY): Promise<KafkaMessage[] | undefined> {
+    const until = Date.now() + idleMs
     while (this.buffer.length === 0) {
       if (this.failure !== undefined) throw this.failure
       if (this.ended || signal.aborted) return undefined
+      const wait = until - Date.now()
+      if (wait <= 0) return []
       await new Promise<void>((resolve) => {
-        const done = () => { this.wake = undefined; signal.removeEventListener('abort', done); resolve() }
+        const timer = Number.isFinite(wait) ? setTimeout(() => done(), wait) : undefined
+        const done = () => { clearTimeout(timer); this.wake = undefined; signal.removeEventListener('abort', done); resolve() }
         this.wake = done
         signal.addEventListener('abort', done)
       })

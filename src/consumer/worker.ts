@@ -23,6 +23,8 @@ import { CONSUMER_DEFAULTS } from './defaults.ts'
 import { ApiUnavailableError, type ApiClient, type DeliveryTarget, type Outcome } from './delivery.ts'
 import type { WorkerObserver } from './metrics.ts'
 import { BatchReader, type KafkaMessage } from './batch-reader.ts'
+import { COMMIT_CHECK_MS, DeliveredOffsets } from './commits.ts'
+import { commitDelivered, commitWhatFellBehind, type CommitContext } from './committer.ts'
 import { watchFetches } from './fetch-watch.ts'
 import { route } from './routing.ts'
 import { Headers, type SideProducer, type SideRecord } from '../kafka/side-topics.ts'
@@ -78,7 +80,7 @@ export async function runWorker (options: WorkerOptions): Promise<void> {
       failures = 0
       const unwatch = watchFetches(stream, consumer, () => log.warn({ topic }, 'consumer stopped fetching; reconnecting'))
       try {
-        await consumeStream(stream, options)
+        await consumeStream(stream, consumer, options)
       } finally {
         unwatch()
         options.observer?.consuming(topic, false)
@@ -97,18 +99,27 @@ export async function runWorker (options: WorkerOptions): Promise<void> {
   }
 }
 
-async function consumeStream (stream: MessagesStream<Buffer, Buffer, Buffer, Buffer>, options: WorkerOptions): Promise<void> {
+async function consumeStream (stream: MessagesStream<Buffer, Buffer, Buffer, Buffer>, consumer: Consumer<Buffer, Buffer, Buffer, Buffer>, options: WorkerOptions): Promise<void> {
   const { signal, config } = options
   const reader = new BatchReader(stream, config.consumer.batchSize)
+  const delivered = new DeliveredOffsets<KafkaMessage>()
+  let checked = Date.now()
   while (!signal.aborted) {
-    const batch = await reader.next(signal)
+    // Woken when idle too, so a group offset left behind is seen to even when nothing more arrives.
+    const batch = await reader.next(signal, COMMIT_CHECK_MS)
     if (batch === undefined) return
-    if (options.source === 'retry') await waitUntilDue(batch[0] as KafkaMessage, signal)
-    if (signal.aborted) return
-    const summary = await processBatch(batch, options)
-    if (summary === undefined) return // stopped while the API was down: nothing committed, redelivered later
-    await commit(batch, options)
-    options.onBatch?.(summary)
+    if (batch.length > 0) {
+      if (options.source === 'retry') await waitUntilDue(batch[0] as KafkaMessage, signal)
+      if (signal.aborted) return
+      const summary = await processBatch(batch, options)
+      if (summary === undefined) return // stopped while the API was down: nothing committed, redelivered later
+      await commitDelivered(delivered.note(batch), consumer, committing(options))
+      options.onBatch?.(summary)
+    }
+    if (Date.now() - checked >= COMMIT_CHECK_MS && !signal.aborted) {
+      await commitWhatFellBehind(delivered, consumer, committing(options))
+      checked = Date.now()
+    }
   }
 }
 
@@ -210,15 +221,7 @@ async function deliverWithBackoff (options: WorkerOptions, target: DeliveryTarge
   return undefined
 }
 
-/** Commits the highest offset of each partition in the batch. */
-async function commit (batch: KafkaMessage[], options: WorkerOptions): Promise<void> {
-  const last = new Map<number, KafkaMessage>()
-  for (const message of batch) last.set(message.partition, message)
-  try {
-    await Promise.all([...last.values()].map((message) => message.commit()))
-  } catch (error) {
-    // Usually a rebalance moved the partition: its new owner re-reads from the last commit, and the
-    // idempotent API makes that redelivery harmless.
-    options.log.warn({ err: error, entity: options.entity }, 'offset commit failed; records will be redelivered')
-  }
+/** What the commits need to know of a worker: its topic and where to log. */
+function committing (options: WorkerOptions): CommitContext {
+  return { topic: options.source === 'main' ? options.topics.main : options.topics.retry, entity: options.entity, log: options.log }
 }

@@ -6,6 +6,7 @@ import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync, 
 import { join, resolve } from 'node:path'
 import { createInterface } from 'node:readline'
 import { Admin } from '@platformatic/kafka'
+import { terminateOnExit } from './exit-cleanup.ts'
 import { LOG4J2_PROPERTIES, serverProperties, type NodeAddress } from './broker-config.ts'
 import { LOCALHOST } from './ports.ts'
 import { LocalBrokerError, run, tail } from './toolchain.ts'
@@ -105,18 +106,13 @@ function superviseNode (child: ChildProcess, bootstrap: string, logFile: WriteSt
     outputDone.push(new Promise((resolve) => lines.once('close', resolve)))
   }
   // Should this process end without calling stop(), the broker must not linger holding the ports.
-  const killOnExit = (): void => { child.kill('SIGTERM') }
-  process.on('exit', killOnExit)
+  terminateOnExit(child)
   const exited = new Promise<number | string | null>((resolve) => {
     child.once('exit', (code, signal) => {
-      process.off('exit', killOnExit)
       // Let the last lines (the shutdown messages) reach the file before the exit is reported.
       Promise.all(outputDone).then(() => logFile.end(() => resolve(code ?? signal)))
     })
-    child.once('error', () => {
-      process.off('exit', killOnExit)
-      logFile.end(() => resolve(null))
-    })
+    child.once('error', () => logFile.end(() => resolve(null)))
   })
 
   let stopping: Promise<void> | undefined

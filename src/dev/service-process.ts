@@ -5,6 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { appendFileSync } from 'node:fs'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
+import { terminateOnExit } from './exit-cleanup.ts'
 import { freePorts } from './ports.ts'
 import { waitForReady } from './readiness.ts'
 
@@ -14,8 +15,11 @@ export const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 export const SERVICE_PROCESS_DEFAULTS = {
   /** A consumer is ready once every worker reads its topic, which on a busy machine takes a while. */
   readyTimeoutMs: 120_000,
-  /** Longer than a service's own shutdown (finishing requests, committing offsets); SIGKILL after it. */
-  stopGraceMs: 30_000,
+  /**
+   * Longer than a service's own shutdown deadline, SIGKILL after it: the gateway's is REQUEST_TIMEOUT_MS
+   * (30 s) + 10 s, since a request in flight may be held until Kafka answers whether it wrote the records.
+   */
+  stopGraceMs: 60_000,
   /** The newest lines only: a long fault run must not hold every log line in memory. */
   keptLines: 5000
 }
@@ -119,9 +123,7 @@ export class ServiceProcess {
       detached: true
     })
     // Should this process end without stopping it, the service must not linger holding its port.
-    const killOnExit = (): void => { child.kill('SIGTERM') }
-    process.on('exit', killOnExit)
-    child.once('exit', () => process.off('exit', killOnExit))
+    terminateOnExit(child)
     this.expectingExit = false
     for (const stream of [child.stdout, child.stderr]) createInterface({ input: stream }).on('line', (line) => this.record(line))
     // Aborted on exit, so a wait for readiness ends at once with the reason instead of at its timeout.

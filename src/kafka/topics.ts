@@ -3,6 +3,7 @@ import { Admin } from '@platformatic/kafka'
 import type { Config } from '../config/config.ts'
 import { kafkaBrokers } from '../config/config.ts'
 import type { EntityName } from '../domain/entities.ts'
+import { carriesKafkaError } from './errors.ts'
 import { KAFKA_DEFAULTS } from './defaults.ts'
 
 export const ENTITIES: readonly EntityName[] = ['users', 'events', 'coupons']
@@ -54,12 +55,4 @@ export function defaultReplication (brokers: number): number {
  */
 export function minInSync (replicas: number): number {
   return replicas >= 3 ? 2 : 1
-}
-
-/** Whether the client's error, or any error it aggregates, is the broker's error `apiId`. */
-function carriesKafkaError (error: unknown, apiId: string): boolean {
-  if (typeof error !== 'object' || error === null) return false
-  if ((error as { apiId?: unknown }).apiId === apiId) return true
-  const nested = (error as { errors?: unknown }).errors
-  return Array.isArray(nested) && nested.some((inner) => carriesKafkaError(inner, apiId))
 }

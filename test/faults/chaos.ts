@@ -141,7 +141,7 @@ export async function runChaos (stack: Stack, options: ChaosOptions): Promise<Fa
         await stack.api.kill()
         const starting = Date.now()
         await stack.api.start()
-        detail = `SIGKILL api, ready again ${seconds(starting)} after its start`
+        detail = `SIGKILL ${stack.api.spec.name}, ready again ${seconds(starting)} after its start`
         break
       }
       case 'broker-freeze': {

@@ -10,7 +10,7 @@ import { ALL_FAULTS, FAULTS, runChaos, type Fault, type FaultLog } from './chaos
 import { runLoad, type LedgerEntry } from './load.ts'
 import { seededRandom } from './records.ts'
 import { startStack, type Stack } from './stack.ts'
-import { readKafka, readStored } from './verify.ts'
+import { readKafka, readKafkaSettled, readStored } from './verify.ts'
 
 export interface FaultRunOptions {
   dialect: TestDialect
@@ -146,7 +146,7 @@ export async function runFaultInjection (options: FaultRunOptions): Promise<Faul
       for (const crash of service.crashes) failures.push(`${service.spec.name} exited on its own (${String(crash.code ?? crash.signal)}) at ${crash.at.toISOString()}`)
     }
 
-    const kafka = await readKafka(stack.config)
+    const kafka = await readKafkaSettled(stack.config)
     const stored = await readStored(stack.config)
     const comparison = compare(ledger, stored.records)
     failures.push(...comparison.failures)
@@ -188,7 +188,8 @@ async function drain (stack: Stack): Promise<{ ok: boolean, lag: number, behind:
   let quiet = 0
   let state = { lag: -1, behind: [] as string[] }
   while (Date.now() < deadline) {
-    state = await readKafka(stack.config)
+    // A failed reading (a partition's leader still moving) is no reading: neither quiet nor behind.
+    state = await readKafka(stack.config).catch(() => ({ ...state, lag: -1 }))
     quiet = state.lag === 0 ? quiet + 1 : 0
     if (quiet >= 2) return { ok: true, ...state }
     await sleep(1000)

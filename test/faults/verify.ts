@@ -94,6 +94,21 @@ export interface KafkaState {
   deadLettered: number
 }
 
+/**
+ * readKafka, asked again when the broker answers with an error: right after a node of a cluster died or
+ * came back, a partition's leadership is still moving and listing its offsets fails for a few seconds.
+ */
+export async function readKafkaSettled (config: Config, attempts = 30): Promise<KafkaState> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await readKafka(config)
+    } catch (error) {
+      if (attempt >= attempts) throw error
+      await new Promise((resolve) => setTimeout(resolve, 1000))
+    }
+  }
+}
+
 export async function readKafka (config: Config): Promise<KafkaState> {
   const admin = new Admin({ clientId: 'faults-verify', bootstrapBrokers: kafkaBrokers(config), retries: 5, retryDelay: 500 })
   try {

@@ -7,8 +7,8 @@ import { join } from 'node:path'
 import { Admin, Consumer, MessagesStreamModes, Producer, ProduceAcks, stringDeserializers, stringSerializers } from '@platformatic/kafka'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadConfig } from '../../../src/config/config.ts'
-import { startLocalKafka, type LocalCluster } from '../../../src/dev/local-kafka.ts'
-import { freePorts } from '../../../src/dev/ports.ts'
+import type { LocalCluster } from '../../../src/dev/local-kafka.ts'
+import { startTestCluster } from '../../helpers/cluster.ts'
 import { ensureTopics } from '../../../src/kafka/topics.ts'
 import { eventually } from '../../helpers/pipeline.ts'
 
@@ -19,18 +19,7 @@ describe('a local three-node Kafka cluster', () => {
   const config = () => loadConfig({ BOOTSTRAP_SERVER: cluster.bootstrap })
 
   beforeAll(async () => {
-    const ports = await freePorts(6)
-    cluster = await startLocalKafka({
-      nodes: 3,
-      port: 0,
-      controllerPort: 0,
-      addresses: [0, 1, 2].map((i) => ({ nodeId: i + 1, port: ports[2 * i] as number, controllerPort: ports[2 * i + 1] as number })),
-      dataDir: dir,
-      cacheDir: loadConfig({}).kafka.cacheDir,
-      heap: '256m',
-      onProgress: () => {},
-      readyTimeoutMs: 120_000
-    })
+    cluster = await startTestCluster(dir)
     admin = new Admin({ clientId: 'cluster-test', bootstrapBrokers: cluster.bootstrap.split(','), retries: 10, retryDelay: 500 })
   }, 180_000)
   afterAll(async () => {

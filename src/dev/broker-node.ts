@@ -89,7 +89,10 @@ export async function awaitNode (broker: LocalBroker, files: NodeFiles, readyTim
     await broker.stop()
     const reason = error instanceof Error ? error.message : String(error)
     const logPath = nodePaths(files.dataDir).log
-    throw new LocalBrokerError(`${reason}; see ${logPath}, which ends with: ${tail(readFileSync(logPath, 'utf8'))}`)
+    const log = readFileSync(logPath, 'utf8')
+    // The first error says why; the last lines are often only the end of its stack trace.
+    const firstError = log.split('\n').find((line) => / (ERROR|FATAL) /.test(line))
+    throw new LocalBrokerError(`${reason}; see ${logPath}${firstError === undefined ? '' : `, whose first error is: ${firstError.trim()}`}, which ends with: ${tail(log)}`)
   }
 }
 

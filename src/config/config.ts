@@ -43,7 +43,7 @@ export const EnvSchema = Type.Object({
   CONSUMER_BATCH_SIZE: Type.Integer({ minimum: 1, maximum: 5000, default: 500, description: 'Most records a consumer delivers to the API in one bulk request.' }),
   RETRY_WINDOW_MS: Type.Integer({ minimum: 0, default: 300_000, description: 'How long a record whose user or events are missing is retried before it is dead-lettered.' }),
   RETRY_DELAY_MS: Type.Integer({ minimum: 10, default: 1000, description: 'First delay before a missing-reference retry; doubles per attempt up to 30 s.' }),
-  // Each entry is checked on its own (apiUrlProblems), so a refusal names the bad one, not the whole list.
+  // Each entry is checked on its own (urlList), so a refusal names the bad one, not the whole list.
   API_URL: Type.String({ minLength: 1, default: 'http://127.0.0.1:8098', description: 'Where consumers deliver records: one API URL, or several comma-separated (one per API instance); deliveries are spread over the instances that answer, skipping one that does not.' }),
   API_KEYS: Type.String({ default: '', description: 'Comma-separated keys; when set, every write needs the X-API-Key header. Empty: open (quick start).' }),
   API_KEY: Type.String({ default: '', description: 'Key the consumer sends to the API (defaults to the first of API_KEYS).' }),

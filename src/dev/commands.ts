@@ -5,7 +5,7 @@ import closeWithGrace from 'close-with-grace'
 import type { Config } from '../config/config.ts'
 import { fetchKafka } from './kafka-jars.ts'
 import { LOCAL_BROKER_DEFAULTS, LocalBrokerError } from './local-broker.ts'
-import { localKafkaOptions, startLocalKafka } from './local-kafka.ts'
+import { localKafkaOptions, nodeLogPath, startLocalKafka } from './local-kafka.ts'
 import { startStack } from './stack.ts'
 
 /** The `kafka` command's flags, as cli/commands/kafka.ts declares them. */
@@ -54,7 +54,7 @@ async function runKafka (config: Config, options: KafkaCommandOptions): Promise<
   if (!stopping) {
     // A node died on its own (out of memory, disk full, killed): say so and fail, instead of a silent exit 0.
     graceful.uninstall()
-    const log = options.brokers === 1 ? `${config.kafka.dataDir}/broker.log` : `${config.kafka.dataDir}/node-${ended.node}/broker.log`
+    const log = nodeLogPath(config.kafka.dataDir, options.brokers, ended.node)
     process.stderr.write(`a Kafka node exited unexpectedly (exit ${String(ended.code)}); see ${log}\n`)
     await kafka.stop()
     process.exitCode = 1

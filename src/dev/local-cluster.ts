@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path'
 import { newClusterId, type NodeAddress } from './broker-config.ts'
 import { awaitNode, brokerAnswers, LOCAL_BROKER_DEFAULTS, prepareNode, spawnNode, type LocalBroker, type NodeFiles } from './broker-node.ts'
 import { fetchKafka } from './kafka-jars.ts'
-import { firstPortInUse, LOCALHOST } from './ports.ts'
+import { firstPortInUse, freePorts, LOCALHOST } from './ports.ts'
 import { LocalBrokerError, requireJava, writeProgress } from './toolchain.ts'
 
 export interface LocalClusterOptions {
@@ -61,6 +61,12 @@ export interface LocalCluster {
 /** The nodes' addresses: the ones given, or consecutive pairs of ports from the first node's. */
 export function clusterAddresses (options: Pick<LocalClusterOptions, 'nodes' | 'port' | 'controllerPort' | 'addresses'>): NodeAddress[] {
   return options.addresses ?? Array.from({ length: options.nodes }, (_, i) => ({ nodeId: i + 1, port: options.port + 2 * i, controllerPort: options.controllerPort + 2 * i }))
+}
+
+/** Addresses for `nodes` nodes on free ports (tests, the fault run), as `addresses` takes them. */
+export async function freeNodeAddresses (nodes: number): Promise<NodeAddress[]> {
+  const ports = await freePorts(2 * nodes)
+  return Array.from({ length: nodes }, (_, i) => ({ nodeId: i + 1, port: ports[2 * i] as number, controllerPort: ports[2 * i + 1] as number }))
 }
 
 /** Starts every node side by side (a quorum needs a majority to elect a leader) and waits until each sees all. */

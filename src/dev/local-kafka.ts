@@ -3,14 +3,19 @@
 // fault run ask for a number of nodes and get nodes they can stop, kill, freeze and start again.
 import type { Config } from '../config/config.ts'
 import { startLocalBroker, type LocalBroker } from './local-broker.ts'
-import { startLocalCluster, type ClusterNode, type LocalCluster, type LocalClusterOptions } from './local-cluster.ts'
+import { freeNodeAddresses, startLocalCluster, type ClusterNode, type LocalCluster, type LocalClusterOptions } from './local-cluster.ts'
 
-export type { ClusterNode, LocalCluster }
+export { freeNodeAddresses, type ClusterNode, type LocalCluster }
 
 /** The options `npm run kafka` and `npm start` use for `nodes` nodes, from the validated configuration. */
 export function localKafkaOptions (config: Config, nodes: number): LocalClusterOptions {
   const { localPort, localControllerPort, dataDir, cacheDir, heap } = config.kafka
   return { nodes, port: localPort, controllerPort: localControllerPort, dataDir, cacheDir, heap }
+}
+
+/** Where a node's log is: the single broker's in KAFKA_DATA_DIR, node n's in KAFKA_DATA_DIR/node-n (`*`: any). */
+export function nodeLogPath (dataDir: string, nodes: number, node: number | '*' = '*'): string {
+  return nodes === 1 ? `${dataDir}/broker.log` : `${dataDir}/node-${node}/broker.log`
 }
 
 export async function startLocalKafka (options: LocalClusterOptions): Promise<LocalCluster> {

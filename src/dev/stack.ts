@@ -3,7 +3,7 @@
 import closeWithGrace from 'close-with-grace'
 import type { Config } from '../config/config.ts'
 import { LocalBrokerError } from './local-broker.ts'
-import { localKafkaOptions, startLocalKafka, type LocalCluster } from './local-kafka.ts'
+import { localKafkaOptions, nodeLogPath, startLocalKafka, type LocalCluster } from './local-kafka.ts'
 import { waitForReady } from './readiness.ts'
 import { label, SERVICE_PROCESS_DEFAULTS } from './service-process.ts'
 import { defineServiceStack } from './service-stack.ts'
@@ -30,7 +30,7 @@ export async function startStack (config: Config, { brokers }: StartOptions): Pr
       return
     }
     bootstrap = kafka.bootstrap
-    const logs = brokers === 1 ? `${config.kafka.dataDir}/broker.log` : `${config.kafka.dataDir}/node-*/broker.log`
+    const logs = nodeLogPath(config.kafka.dataDir, brokers)
     process.stdout.write(label('kafka', `${brokers === 1 ? 'broker' : `${brokers}-node cluster`} ${kafka.reused ? 'already running' : 'ready'} at ${bootstrap} (logs: ${logs})`))
   }
 

@@ -7,8 +7,7 @@ import { join } from 'node:path'
 import pg from 'pg'
 import { loadConfig, type Config } from '../../src/config/config.ts'
 import { ENTITIES, ensureTopics, entityTopics } from '../../src/kafka/topics.ts'
-import { startLocalKafka, type ClusterNode, type LocalCluster } from '../../src/dev/local-kafka.ts'
-import { freePorts } from '../../src/dev/ports.ts'
+import { freeNodeAddresses, startLocalKafka, type ClusterNode, type LocalCluster } from '../../src/dev/local-kafka.ts'
 import { defineServiceStack } from '../../src/dev/service-stack.ts'
 import { POSTGRES_URL, uniqueName, type TestDialect } from '../helpers/database.ts'
 import type { ServiceProcess } from '../helpers/service-process.ts'
@@ -51,13 +50,12 @@ export interface Stack {
 export async function startStack (options: StackOptions): Promise<Stack> {
   const { dialect, workDir } = options
   const brokers = options.brokers ?? 1
-  const ports = await freePorts(2 * brokers)
   const defaults = loadConfig({})
   const kafka = await startLocalKafka({
     nodes: brokers,
     port: 0,
     controllerPort: 0,
-    addresses: Array.from({ length: brokers }, (_, i) => ({ nodeId: i + 1, port: ports[2 * i] as number, controllerPort: ports[2 * i + 1] as number })),
+    addresses: await freeNodeAddresses(brokers),
     dataDir: join(workDir, 'kafka'),
     cacheDir: defaults.kafka.cacheDir,
     // Three JVMs share two cores with the services: a smaller heap each is plenty for the run's records.

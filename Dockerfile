@@ -18,6 +18,9 @@ RUN npm run build && npm prune --omit=dev
 FROM node:20-slim
 WORKDIR /app
 ENV HOST=0.0.0.0
+# The heap bounded as `npm start` bounds it (src/dev/service-process.ts): unbounded, V8 sizes it from the
+# host's memory and lets garbage grow to several hundred MB under load before collecting it.
+ENV NODE_OPTIONS=--max-old-space-size=160
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist

@@ -15,8 +15,9 @@ import { defineServiceStack } from '../src/dev/service-stack.ts'
 import { eventRecords } from '../src/tools/dataset.ts'
 import type { FeedResult, FeedSpec } from './feed.ts'
 import { kafkaProducerPerf } from './references.ts'
+import type { SqliteRawResult, SqliteRawSpec } from './sqlite-raw.ts'
 import { openObserver, type Observer } from './lib/observe.ts'
-import { machine, writeResults, type Results } from './lib/report.ts'
+import { machine, newestRun, writeResults, type Results } from './lib/report.ts'
 import { asService, cpuSeconds, ROOT, RssSampler, runScript, type Service } from './lib/services.ts'
 import type { LoadOutput, LoadResult, LoadSpec } from './load.ts'
 
@@ -122,6 +123,17 @@ class Bench {
     return process.env.TEST_POSTGRES_URL ?? DEFAULT_POSTGRES
   }
 
+  /** Compiles src/ to dist/ once: the services run the build, as the image does. */
+  async build (): Promise<void> {
+    log('building dist/ (npm run build): the services run the compiled code, as the image does')
+    const child = spawn('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] })
+    const code = await new Promise<number | null>((resolve, reject) => {
+      child.once('error', reject)
+      child.once('exit', resolve)
+    })
+    if (code !== 0) throw new Error(`npm run build exited with ${String(code)}`)
+  }
+
   async startBroker (): Promise<void> {
     log('starting a throw-away Kafka broker (KAFKA_HEAP 512m)')
     this.broker = await startThrowawayBroker({ cacheDir: KAFKA_CACHE, heap: '512m', onProgress: log })
@@ -152,7 +164,8 @@ class Bench {
       gateways: pipeline ? 1 : 0,
       consumers: pipeline ? topology.consumers : 0,
       logDir,
-      nodeFlags: this.options.profile === true ? ['--cpu-prof', `--cpu-prof-dir=${join(ROOT, 'data', 'bench-profiles')}`] : []
+      nodeFlags: this.options.profile === true ? ['--cpu-prof', `--cpu-prof-dir=${join(ROOT, 'data', 'bench-profiles')}`] : [],
+      entry: 'build'
     })
     await stack.start()
     const services = stack.all.map(asService)
@@ -391,6 +404,7 @@ class Bench {
     const started = Date.now()
     const nowMs = Date.now()
     const machineBefore = machine()
+    await this.build()
     await this.startBroker()
 
     const seedUpload = await this.seedUpload()
@@ -442,6 +456,9 @@ class Bench {
       log(`reference: Kafka ProducerPerformance, ${PIPELINE_RECORD_BYTES}-byte records, acks=all, idempotent: ${Math.round(producerPerf)} records/s`)
       const e2e = await this.pipelineLatency(s)
       await this.rss.sample()
+      const raw = await runScript<SqliteRawResult>('sqlite-raw.ts', { path: join(this.work, 'sqlite-raw.db'), scale: plan.scale, nowMs, firstId: FIRST_ID } satisfies SqliteRawSpec)
+      log(`reference: raw SQLite insert of ${raw.coupons} coupons (${raw.selections} selections): ${Math.round(raw.coupons_per_s)} coupons/s`)
+      const sqliteRun = options.db === 'postgres' ? await newestRun(options.quick === true ? 'quick' : 'full', 'sqlite') : undefined
 
       return {
         date: new Date(started).toISOString(),
@@ -471,6 +488,8 @@ class Bench {
         pipeline_single_records_per_s: Math.round(single.rate),
         pipeline_batch_records_per_s: Math.round(batched.rate),
         kafka_producer_perf_records_per_s: Math.round(producerPerf),
+        sqlite_raw_coupons_per_s: Math.round(raw.coupons_per_s),
+        ...(sqliteRun === undefined ? {} : { sqlite_run: { date: sqliteRun.date, api_get_recommendation_rps: sqliteRun.api_get_recommendation_rps } }),
         pipeline_cpu_us_per_record: { single: single.cpuUsPerRecord, batch: batched.cpuUsPerRecord },
         pipeline_e2e_p99_ms: Math.round(e2e),
         bulk_load_1m_coupons_s: round(1_000_000 / couponsPerSecond),
@@ -487,6 +506,7 @@ class Bench {
   /** The pipeline's throughput per deployment shape, each on a fresh stack over the same database kind. */
   async scaling (): Promise<{ date: string, db: string, machine: ReturnType<typeof machine>, command: string, rows: ScalingRow[] }> {
     const machineBefore = machine()
+    await this.build()
     await this.startBroker()
     const rows: ScalingRow[] = []
     for (const topology of TOPOLOGIES) {

@@ -1,4 +1,5 @@
-// A service as a real child process (`node --import tsx src/cli/main.ts <command>`), as it is deployed:
+// A service as a real child process (`node --import tsx src/cli/main.ts <command>`, or the build's
+// `node dist/cli/main.js <command>`), as it is deployed:
 // started, stopped with SIGTERM or killed with SIGKILL, started again. `npm start` shows its output
 // labelled on the terminal; the tests, the fault run and the benchmark keep it in a log file.
 import { spawn, type ChildProcess } from 'node:child_process'
@@ -21,7 +22,13 @@ export const SERVICE_PROCESS_DEFAULTS = {
    */
   stopGraceMs: 60_000,
   /** The newest lines only: a long fault run must not hold every log line in memory. */
-  keptLines: 5000
+  keptLines: 5000,
+  /**
+   * Node flags of every service: the heap bounded as the Dockerfile bounds it (NODE_OPTIONS). Unbounded,
+   * V8 sizes the old generation from the machine's memory and lets garbage pile up to several hundred MB
+   * under load before collecting it (docs/benchmarks.md, Memory).
+   */
+  nodeFlags: ['--max-old-space-size=160']
 }
 
 export type ServiceCommand = 'api' | 'gateway' | 'consumer'
@@ -38,7 +45,16 @@ export interface ServiceSpec {
   echo?: boolean
   /** Node flags before the loader, e.g. --cpu-prof. */
   nodeFlags?: string[]
+  /**
+   * What runs: the TypeScript sources through tsx (default), or the compiled `dist/` the image runs
+   * (`npm run build` first). The benchmark runs the build: tsx's loader thread adds some 40 MB per process.
+   */
+  entry?: ServiceEntry
 }
+
+export type ServiceEntry = 'source' | 'build'
+
+const ENTRY_ARGS: Record<ServiceEntry, string[]> = { source: ['--import', 'tsx', 'src/cli/main.ts'], build: ['dist/cli/main.js'] }
 
 export interface Exit { code: number | null, signal: NodeJS.Signals | null }
 export interface Stopped extends Exit {
@@ -112,9 +128,9 @@ export class ServiceProcess {
   /** Starts the process without waiting for it to be ready (`npm start` reports readiness of all at once). */
   async launch (): Promise<void> {
     if (this.running) throw new Error(`${this.spec.name} is already running`)
-    const { command, env, nodeFlags = [] } = this.spec
+    const { command, env, nodeFlags = [], entry = 'source' } = this.spec
     if (command === 'consumer' && env.CONSUMER_PORT === undefined) this.consumerPort ??= String((await freePorts(1))[0])
-    const child = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', 'src/cli/main.ts', command], {
+    const child = spawn(process.execPath, [...SERVICE_PROCESS_DEFAULTS.nodeFlags, ...nodeFlags, ...ENTRY_ARGS[entry], command], {
       cwd: ROOT,
       env: { ...process.env, ...env, ...(this.consumerPort === undefined ? {} : { CONSUMER_PORT: this.consumerPort }) },
       stdio: ['ignore', 'pipe', 'pipe'],

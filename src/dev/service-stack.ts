@@ -4,7 +4,7 @@
 // is its own (the database, keys, log level, where logs go).
 import { join } from 'node:path'
 import { freePorts } from './ports.ts'
-import { ServiceProcess, type ServiceCommand } from './service-process.ts'
+import { ServiceProcess, type ServiceCommand, type ServiceEntry } from './service-process.ts'
 
 export interface ServiceStackSpec {
   /** BOOTSTRAP_SERVER of every service. */
@@ -21,6 +21,7 @@ export interface ServiceStackSpec {
   /** Each service's lines also go to this process's output, labelled. */
   echo?: boolean
   nodeFlags?: string[]
+  entry?: ServiceEntry
   /** Added to one kind of service only, e.g. INSTANCE_ID schemes or a consumer's batch size. */
   extraEnv?: Partial<Record<ServiceCommand, Record<string, string>>>
 }
@@ -68,7 +69,8 @@ export async function defineServiceStack (spec: ServiceStackSpec): Promise<Servi
       env: { ...shared, ...own, ...spec.extraEnv?.[command] },
       logFile: spec.logDir === undefined ? undefined : join(spec.logDir, `${name}.log`),
       echo: spec.echo,
-      nodeFlags: spec.nodeFlags
+      nodeFlags: spec.nodeFlags,
+      entry: spec.entry
     })
   }
   // Id generators need a distinct INSTANCE_ID per writing instance: APIs count from 1, gateways on from them.

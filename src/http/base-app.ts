@@ -1,6 +1,5 @@
 // What the API and the gateway share as HTTP servers: logging, limits, one validator setup, the error
 // mapping, API keys, security headers, health and Prometheus metrics (each service adds its /ready checks).
-import helmet from '@fastify/helmet'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify'
 import { collectDefaultMetrics, Histogram, Registry } from 'prom-client'
@@ -11,6 +10,7 @@ import { CodedError, ErrorCodes } from '../domain/errors.ts'
 import { bodyAjv, paramsAjv } from '../domain/validation.ts'
 import { installAuth } from './auth.ts'
 import { installErrorHandler } from './errors.ts'
+import { installSecurityHeaders } from './security-headers.ts'
 
 export const BODY_LIMIT_BYTES = 1024 * 1024
 
@@ -52,7 +52,7 @@ export function createBaseApp ({ config, service, logger, registry = new Registr
   app.addContentTypeParser('application/json', { parseAs: 'string' }, parseJsonBody)
   app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? bodyAjv : paramsAjv).compile(schema))
   installErrorHandler(app as unknown as FastifyInstance)
-  app.register(helmet, { contentSecurityPolicy: false, global: true })
+  installSecurityHeaders(app as unknown as FastifyInstance)
   installAuth(app as unknown as FastifyInstance, {
     keys: config.security.apiKeys,
     protectReads: config.security.protectReads,
@@ -70,8 +70,19 @@ export function createBaseApp ({ config, service, logger, registry = new Registr
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     registers: [registry]
   })
-  app.addHook('onResponse', async (request, reply) => {
-    duration.observe({ method: request.method, route: request.routeOptions.url ?? 'unknown', status: reply.statusCode }, reply.elapsedTime / 1000)
+  // One labelled child per method, route and status, looked up by a joined key: prom-client's own label
+  // lookup hashes the labels object on every observation.
+  const durationOf = new Map<string, Histogram.Internal<'method' | 'route' | 'status'>>()
+  app.addHook('onResponse', (request, reply, done) => {
+    const route = request.routeOptions.url ?? 'unknown'
+    const key = `${request.method} ${reply.statusCode} ${route}`
+    let child = durationOf.get(key)
+    if (child === undefined) {
+      child = duration.labels(request.method, route, String(reply.statusCode))
+      durationOf.set(key, child)
+    }
+    child.observe(reply.elapsedTime / 1000)
+    done()
   })
 
   app.get('/health', { schema: { hide: true } }, async () => ({ status: 'ok', service }))

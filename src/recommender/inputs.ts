@@ -6,11 +6,13 @@
 // list from the raw selections of a recent window. League co-bet figures and bettors' lead times are
 // platform-wide statistics: both paths read the stored totals.
 import type { Config } from '../config/config.ts'
+import type { Event } from '../domain/entities.ts'
 import type { Repositories } from '../storage/repositories/index.ts'
 import type { LeaguePairDelta } from '../storage/repositories/co-bets.ts'
 import type { FeatureMatch, UserSelectionRow } from '../storage/repositories/tastes.ts'
 import { eventTitle, kindOf } from './features.ts'
 import type { ShortCache } from './cache.ts'
+import type { EventCache } from './event-cache.ts'
 import type { TasteCandidate } from './algorithms/affinity.ts'
 import { relatedLeagues, strongest, type PartnerEvidence } from './algorithms/co-bet.ts'
 import { HORIZON_MICROS, leadTimeCdf, timingWeight, type LeadTimeCdf } from './algorithms/timing.ts'
@@ -37,6 +39,8 @@ export interface RecommenderCaches {
   leaguePairs: ShortCache<LeaguePairDelta[]>
   /** The longest event stored: it only grows, when an event is stored (which forgets it here). */
   maxEventDuration: ShortCache<number>
+  /** Stored events by id (never stale: events do not change). */
+  events: EventCache
 }
 
 export interface Taste {
@@ -97,6 +101,11 @@ export class RequestInputs {
     this.timing = once(async () => timingWeight(await caches.leadTimes.get('all', async () => leadTimeCdf(await repos.trends.leadTimes())), now))
     this.related = once(() => this.loadRelated())
     this.partners = once(() => this.loadPartners())
+  }
+
+  /** The stored events among `ids`. */
+  async events (ids: readonly number[]): Promise<Map<number, Event>> {
+    return this.caches.events.findMany(ids)
   }
 
   /**

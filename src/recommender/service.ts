@@ -12,6 +12,7 @@ import type { Database } from '../storage/database.ts'
 import { repositories } from '../storage/repositories/index.ts'
 import { ShortCache } from './cache.ts'
 import { contentId } from './content-id.ts'
+import { EventCache } from './event-cache.ts'
 import { algorithms, type FillSource, type Ranked } from './registry.ts'
 import { featureCacheKey, RequestInputs, type RecommenderCaches } from './inputs.ts'
 import { explain, type Reason, type ReasonDraft } from './reasons.ts'
@@ -78,7 +79,8 @@ export function recommendationService (database: Database, settings: Config['rec
     leadTimes: new ShortCache(settings.cacheMs),
     features: new ShortCache(settings.cacheMs, FEATURE_CACHE_ENTRIES),
     leaguePairs: new ShortCache(settings.cacheMs, FEATURE_CACHE_ENTRIES),
-    maxEventDuration: new ShortCache(settings.cacheMs)
+    maxEventDuration: new ShortCache(settings.cacheMs),
+    events: new EventCache(async (ids) => repos.events.findMany(ids))
   }
 
   /**
@@ -131,7 +133,7 @@ export function recommendationService (database: Database, settings: Config['rec
         wanted.push(r)
       }
       const missing = wanted.filter((r) => r.event === undefined).map((r) => r.eventId)
-      const fetched = await repos.events.findMany(missing)
+      const fetched = await inputs.events(missing)
       const events: Event[] = []
       for (const r of wanted) {
         const event = r.event ?? fetched.get(r.eventId)
@@ -174,13 +176,13 @@ export function recommendationService (database: Database, settings: Config['rec
     // The user is checked before the events, as a coupon's are; the flags read for it are the gate's.
     const guardrails = userId === undefined ? undefined : await guardrailsOf(userId)
     const ids = [...new Set(eventIds)]
-    const slipEvents = await repos.events.findMany(ids)
+    const slipEvents = await caches.events.findMany(ids)
     if (slipEvents.size !== ids.length) throw eventsMissing()
     return suggestions('slip', [...slipEvents.values()], userId, limit, guardrails)
   }
 
   async function related ({ eventId, userId, limit }: RelatedRequest): Promise<SlipResult> {
-    const event = (await repos.events.findMany([eventId])).get(eventId)
+    const event = (await caches.events.findMany([eventId])).get(eventId)
     if (event === undefined) throw eventNotFound()
     return suggestions('related', [event], userId, limit)
   }

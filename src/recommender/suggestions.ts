@@ -47,7 +47,7 @@ export async function suggest (inputs: RequestInputs, slipEvents: Event[], limit
     (begins.get(a.eventId) ?? 0) - (begins.get(b.eventId) ?? 0) || a.eventId - b.eventId)
   const slots = new SlotFiller<Event>(limit, skipped, now)
   const top = open.slice(0, limit)
-  const events = await repos.events.findMany(top.map((s) => s.eventId))
+  const events = await inputs.events(top.map((s) => s.eventId))
   slots.offer(top.map((s) => events.get(s.eventId)).filter((e): e is Event => e !== undefined))
   const reasons = new Map(top.map((s) => [s.eventId, s.reason]))
   return slots.chosen.map((event) => ({ event, reason: reasons.get(event.id) as ReasonDraft }))

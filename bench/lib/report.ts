@@ -139,7 +139,7 @@ const ROWS: Row[] = [
     value: (r) => Object.entries(r.event_upload_ms).map(([, ms]) => `${ms} ms`).join(' / '),
     met: (r) => Object.values(r.event_upload_ms).every((ms) => ms < 10)
   },
-  { figure: 'generate for all users (POST /recommendation/generate)', target: '< 10 s at 100k users, 1M coupons', reference: '90 s at 5k users', value: (r) => `${r.generate_all_s} s`, met: (r) => r.generate_all_s < 10 },
+  { figure: 'generate for all users (POST /recommendation/generate)', target: '< 10 s at 100k users, 1M coupons', reference: '90 s at 5k users', value: (r) => `${r.generate_all_s} s${r.mode === 'full' ? ' (one run)' : ''}`, met: (r) => r.generate_all_s < 10 },
   { figure: 'pipeline, gateway batches of 1,000 -> stored', target: '>= 40,000 records/s', reference: 'new Kafka connection per request', value: (r) => `${n(r.pipeline_batch_records_per_s)} records/s (CPU per record: ${cpuList(r.pipeline_cpu_us_per_record.batch)})${producerShare(r, r.pipeline_batch_records_per_s)}`, met: (r) => r.pipeline_batch_records_per_s >= 40_000 },
   { figure: 'pipeline, single gateway POSTs -> stored', target: '>= 10,000 records/s', reference: '—', value: (r) => `${n(r.pipeline_single_records_per_s)} records/s (CPU per record: ${cpuList(r.pipeline_cpu_us_per_record.single)})${producerShare(r, r.pipeline_single_records_per_s)}`, met: (r) => r.pipeline_single_records_per_s >= 10_000 },
   { figure: 'pipeline latency p99, 2,000/s offered', target: '< 500 ms', reference: '—', value: (r) => `${n(r.pipeline_e2e_p99_ms)} ms`, met: (r) => r.pipeline_e2e_p99_ms < 500 },

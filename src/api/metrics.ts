@@ -3,6 +3,7 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client'
 import type { RecommenderObserver } from '../recommender/service.ts'
 import type { Database } from '../storage/database.ts'
+import { histogramChildren } from '../http/histogram-children.ts'
 import { observeQueries } from '../storage/query-timing.ts'
 import type { Tables } from '../storage/tables.ts'
 
@@ -18,6 +19,7 @@ export function apiMetrics (registry: Registry, database: Database): { recommend
     buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
     registers: [registry]
   })
+  const latencyOf = histogramChildren(latency)
   const withheld = new Counter({
     name: 'recommendations_withheld_total',
     help: "Recommendation answers a user's responsible-gambling flags changed: self_excluded (no events) or marketing_opt_out (non-personalised)",
@@ -31,7 +33,8 @@ export function apiMetrics (registry: Registry, database: Database): { recommend
     buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05, 0.25, 1],
     registers: [registry]
   })
-  observeQueries((repository, call, seconds) => queries.observe({ repository, call }, seconds))
+  const queriesOf = histogramChildren(queries)
+  observeQueries((repository, call, seconds) => queriesOf(repository, call).observe(seconds))
 
   let counted: { at: number, rows: Array<[string, number]> } | undefined
   new Gauge({ // eslint-disable-line no-new -- registered with the registry, read on scrape
@@ -54,7 +57,7 @@ export function apiMetrics (registry: Registry, database: Database): { recommend
 
   return {
     recommender: {
-      answered: (path, algorithm, seconds) => latency.observe({ path, algorithm }, seconds),
+      answered: (path, algorithm, seconds) => latencyOf(path, algorithm).observe(seconds),
       withheld: (reason, path) => withheld.inc({ reason, path })
     }
   }

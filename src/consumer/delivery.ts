@@ -26,9 +26,10 @@ export type DeliveryTarget = EntityName | 'responsible-gambling'
 
 // Changes that came through Kafka are recorded in the audit history with the source `gateway`.
 const BULK_PATHS: Record<DeliveryTarget, string> = {
-  users: '/users/bulk',
-  events: '/events/bulk',
-  coupons: '/coupons/bulk',
+  // A stored record's result carries its id only: the consumer reads statuses and refusals, not records.
+  users: '/users/bulk?answer=id',
+  events: '/events/bulk?answer=id',
+  coupons: '/coupons/bulk?answer=id',
   'responsible-gambling': '/responsible-gambling/bulk?source=gateway'
 }
 

@@ -10,6 +10,7 @@ import { CodedError, ErrorCodes } from '../domain/errors.ts'
 import { bodyAjv, paramsAjv } from '../domain/validation.ts'
 import { installAuth } from './auth.ts'
 import { installErrorHandler } from './errors.ts'
+import { histogramChildren } from './histogram-children.ts'
 import { installSecurityHeaders } from './security-headers.ts'
 
 export const BODY_LIMIT_BYTES = 1024 * 1024
@@ -70,18 +71,9 @@ export function createBaseApp ({ config, service, logger, registry = new Registr
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     registers: [registry]
   })
-  // One labelled child per method, route and status, looked up by a joined key: prom-client's own label
-  // lookup hashes the labels object on every observation.
-  const durationOf = new Map<string, Histogram.Internal<'method' | 'route' | 'status'>>()
+  const durationOf = histogramChildren(duration)
   app.addHook('onResponse', (request, reply, done) => {
-    const route = request.routeOptions.url ?? 'unknown'
-    const key = `${request.method} ${reply.statusCode} ${route}`
-    let child = durationOf.get(key)
-    if (child === undefined) {
-      child = duration.labels(request.method, route, String(reply.statusCode))
-      durationOf.set(key, child)
-    }
-    child.observe(reply.elapsedTime / 1000)
+    durationOf(request.method, request.routeOptions.url ?? 'unknown', String(reply.statusCode)).observe(reply.elapsedTime / 1000)
     done()
   })
 

@@ -11,6 +11,19 @@ export interface Feature { key: string, kind: FeatureKind, label: string }
 /** The per-user row that counts all of a user's coupons (the denominator of every share). */
 export const ALL_COUPONS = 'all'
 
+/**
+ * The per-user row of one event the user bet on (`bet:<event id>`): not a feature of taste (no kind, so no
+ * share is ranked by it), but it keeps the user's bets in the profile's one range scan, where a GET reads
+ * them to leave them out, instead of joining every coupon of the user to its selections.
+ */
+const BET_PREFIX = 'bet:'
+export const betKey = (eventId: number): string => `${BET_PREFIX}${eventId}`
+
+/** The event id of a bet row's key, or undefined for any other row. */
+export function betEventOf (key: string): number | undefined {
+  return key.startsWith(BET_PREFIX) ? Number(key.slice(BET_PREFIX.length)) : undefined
+}
+
 /** The kinds an event has one of; team rows are one per participant. */
 export const FEATURE_KINDS: readonly FeatureKind[] = ['sport', 'league', 'team']
 

@@ -17,7 +17,7 @@ import type { TasteCandidate } from './algorithms/affinity.ts'
 import { relatedLeagues, strongest, type PartnerEvidence } from './algorithms/co-bet.ts'
 import { HORIZON_MICROS, leadTimeCdf, timingWeight, type LeadTimeCdf } from './algorithms/timing.ts'
 import { rankTrends, trendsAt, trendsFromBets, type Trend } from './algorithms/trending.ts'
-import { profileFromRows, sharesAt, topFeatures, type Profile } from './profile.ts'
+import { EMPTY_PROFILE, profileFromRows, sharesAt, topFeatures, type Profile } from './profile.ts'
 import { StateTally } from './state.ts'
 
 /** How many of a taste's features look for open events, and how many events each brings. */
@@ -94,7 +94,12 @@ export class RequestInputs {
     readonly at: number | undefined
   ) {
     this.taste = once(() => this.loadTaste())
-    this.excluded = once(async () => userId === undefined ? new Set<number>() : repos.recommendations.betEventIds(userId, at))
+    // Live, the user's bets are rows of their profile (one range scan serves both); as of an instant, they
+    // are read from the coupons placed by then.
+    this.excluded = once(async () => {
+      if (userId === undefined) return new Set<number>()
+      return at === undefined ? (await this.liveProfile()).betEvents : repos.recommendations.betEventIds(userId, at)
+    })
     // An event open at `now` began at most the longest event's duration earlier.
     this.notBefore = once(async () => now - await caches.maxEventDuration.get('all', async () => repos.recommendations.maxEventDuration()))
     this.trends = () => caches.trends.get(at === undefined ? 'live' : `at:${at}`, () => this.loadTrends())
@@ -143,11 +148,14 @@ export class RequestInputs {
     return strongest(await this.related(), CANDIDATE_LIMITS.relatedLeagues)
   }
 
+  /** The user's profile as stored (live requests). */
+  private readonly liveProfile = once(async () => this.userId === undefined ? EMPTY_PROFILE : profileFromRows(await this.repos.tastes.userFeatures(this.userId)))
+
   private async loadTaste (): Promise<Taste> {
     const { repos, settings, userId, now, at } = this
-    if (userId === undefined) return { shares: new Map(), profile: { all: undefined, features: new Map() }, totalCoupons: 0 }
+    if (userId === undefined) return { shares: new Map(), profile: EMPTY_PROFILE, totalCoupons: 0 }
     let profile: Profile
-    if (at === undefined) profile = profileFromRows(await repos.tastes.userFeatures(userId))
+    if (at === undefined) profile = await this.liveProfile()
     else {
       // The user's coupons placed by `at`, through the write path's own tally.
       const tally = new StateTally(settings)

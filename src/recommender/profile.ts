@@ -3,7 +3,7 @@
 // that had it (in [0, 1]); shares are what the affinity and co-bet algorithms score with.
 import type { UserFeatureRow } from '../storage/repositories/tastes.ts'
 import { valueAt, type Decayed } from './decay.ts'
-import { ALL_COUPONS, kindOf, type FeatureKind } from './features.ts'
+import { ALL_COUPONS, betEventOf, kindOf, type FeatureKind } from './features.ts'
 
 export interface FeatureWeight extends Decayed { bets: number, coupons: number }
 
@@ -11,17 +11,27 @@ export interface Profile {
   /** Every coupon of the user (undefined: none yet). */
   all: FeatureWeight | undefined
   features: ReadonlyMap<string, FeatureWeight>
+  /** The events the user bet on (their `bet:` rows). */
+  betEvents: ReadonlySet<number>
 }
+
+export const EMPTY_PROFILE: Profile = { all: undefined, features: new Map(), betEvents: new Set() }
 
 export function profileFromRows (rows: readonly UserFeatureRow[]): Profile {
   const features = new Map<string, FeatureWeight>()
+  const betEvents = new Set<number>()
   let all: FeatureWeight | undefined
   for (const row of rows) {
+    const bet = betEventOf(row.feature)
+    if (bet !== undefined) {
+      betEvents.add(bet)
+      continue
+    }
     const weight = { weight: row.weight, at: row.at, bets: row.bets, coupons: row.coupons }
     if (row.feature === ALL_COUPONS) all = weight
     else features.set(row.feature, weight)
   }
-  return { all, features }
+  return { all, features, betEvents }
 }
 
 /** Shares of every feature at `now`, by key. */

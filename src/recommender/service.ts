@@ -104,13 +104,17 @@ export function recommendationService (database: Database, settings: Config['rec
 
   async function gate (request: PathRequest): Promise<Answer> {
     const now = request.at ?? Date.now() * 1000
+    const inputs = new RequestInputs(repos, settings, caches, request.userId, now, request.at)
     let withheld: Withholding
     if (request.userId !== undefined) {
+      // Every answer that is not withheld reads the user's bets; reading them alongside the flags saves a
+      // round trip to PostgreSQL (one of a default GET's three). A withheld answer leaves the read unused
+      // (the catch only keeps an unused failure from going unhandled; a later read still sees it).
+      inputs.excluded().catch(() => undefined)
       withheld = withholding(request.guardrails ?? await guardrailsOf(request.userId), Date.now() * 1000, now)
     }
     if (withheld !== undefined) observer?.withheld(withheld, request.path)
     if (withheld === 'self_excluded') return { events: [], personalised: false, withheld }
-    const inputs = new RequestInputs(repos, settings, caches, request.userId, now, request.at)
     const chosen = withheld === 'marketing_opt_out'
       ? await fillSlots(inputs, [], request.limit, ['popular'], request.skip)
       : await request.choose(inputs)

@@ -13,7 +13,7 @@ import type { UserSportBets } from '../storage/repositories/recommendations.ts'
 import type { EventPairDelta, LeaguePairDelta } from '../storage/repositories/co-bets.ts'
 import { addDecayed } from './decay.ts'
 import { leadHours } from './algorithms/timing.ts'
-import { ALL_COUPONS, eventFeatures, leagueKey, type EventFacts } from './features.ts'
+import { ALL_COUPONS, betKey, eventFeatures, leagueKey, type EventFacts } from './features.ts'
 import type { Config } from '../config/config.ts'
 
 /** What a coupon's tally needs of each of its events. */
@@ -47,6 +47,7 @@ export class StateTally {
       const hours = leadHours(event.begin_timestamp, at)
       this.leadTimes.set(hours, (this.leadTimes.get(hours) ?? 0) + 1)
       this.addUserSport(coupon.user_id, event.sport, at)
+      this.addUserFeature(coupon.user_id, betKey(eventId), at, 1, inCoupon)
       for (const { key } of eventFeatures(event)) this.addUserFeature(coupon.user_id, key, at, 1, inCoupon)
     }
     const distinct = [...new Set(coupon.selections.map((s) => s.event_id))].map((id) => ({ id, league: leagueKey(facts.get(id) as EventFacts) }))
@@ -71,13 +72,14 @@ export class StateTally {
 
   async apply (repos: Repositories): Promise<void> {
     const { halfLifeMicros, trendHalfLifeMicros } = this.settings
-    await repos.tastes.addEventFeatures(this.events)
-    await repos.events.addBets([...this.byEvent.values()], trendHalfLifeMicros)
+    // Only what this tally holds: a write of users alone (or of nothing new) touches no state table.
+    if (this.events.length > 0) await repos.tastes.addEventFeatures(this.events)
+    if (this.byEvent.size > 0) await repos.events.addBets([...this.byEvent.values()], trendHalfLifeMicros)
     if (this.byUserSport.size > 0) await repos.recommendations.addUserSportBets([...this.byUserSport.values()])
-    await repos.tastes.addUserFeatures([...this.byUserFeature.values()], halfLifeMicros)
-    await repos.trends.addLeadTimes([...this.leadTimes].map(([hours, bets]) => ({ hours, bets })))
-    await repos.coBets.addEventPairs([...this.eventPairs.values()])
-    await repos.coBets.addLeaguePairs([...this.leaguePairs.values()])
+    if (this.byUserFeature.size > 0) await repos.tastes.addUserFeatures([...this.byUserFeature.values()], halfLifeMicros)
+    if (this.leadTimes.size > 0) await repos.trends.addLeadTimes([...this.leadTimes].map(([hours, bets]) => ({ hours, bets })))
+    if (this.eventPairs.size > 0) await repos.coBets.addEventPairs([...this.eventPairs.values()])
+    if (this.leaguePairs.size > 0) await repos.coBets.addLeaguePairs([...this.leaguePairs.values()])
   }
 
   private addEventBet (eventId: number, at: number): void {

@@ -205,6 +205,17 @@ function migrations (dialect: Dialect): Record<string, Migration> {
       async down (db: Kysely<any>) {
         for (const table of ['guardrail_change_ids', 'guardrail_history', 'guardrails']) await db.schema.dropTable(table).execute()
       }
+    },
+    // Each user's profile (user_features) now also holds one row per event they bet on, which a GET reads
+    // instead of joining all their coupons to their selections. A database with coupons gets the rows from
+    // the recommender's rebuild at the API's next start, as after 0004.
+    '0006_bets_in_profiles': {
+      async up (db: Kysely<any>) {
+        await sql`update meta set value = case when exists (select 1 from coupons) then 1 else 0 end where key = 'recommender_state_stale'`.execute(db)
+      },
+      async down (db: Kysely<any>) {
+        await sql`delete from user_features where feature like 'bet:%'`.execute(db)
+      }
     }
   }
 }

@@ -1,5 +1,5 @@
 // Writes and reads of users, events and coupons, single and bulk.
-import { Type } from 'typebox'
+import { Type, type Static } from 'typebox'
 import type { CatalogService, Entity, WriteInput } from '../../catalog/service.ts'
 import { ValidationError } from '../../domain/errors.ts'
 import {
@@ -16,6 +16,13 @@ const BULK_BODY_LIMIT = 16 * 1024 * 1024
 const GenRecommendationsQuery = Type.Object({
   gen_recommendations: Type.Optional(QueryBoolean('Accepted and ignored, for compatibility with the seed: recommendations are always fresh.'))
 })
+
+const BulkQuery = Type.Object({
+  answer: Type.Optional(Type.Union([Type.Literal('record'), Type.Literal('id')], {
+    description: "A stored record's result body: the record as a single write answers it (`record`, the default), or `{id}` only (`id`: what the consumers read)."
+  }))
+})
+type BulkAnswer = NonNullable<Static<typeof BulkQuery>['answer']>
 
 export function entityRoutes (app: BaseApp, catalog: CatalogService): void {
   const inputs = { users: UserInput, events: EventInput, coupons: CouponInput }
@@ -44,9 +51,10 @@ export function entityRoutes (app: BaseApp, catalog: CatalogService): void {
         tags: tags[entity],
         summary: `Store many ${entity} in one transaction; one result per record, in order`,
         body: BulkRequest,
+        querystring: BulkQuery,
         response: { 200: BulkResponse, ...errors(400, 413, 422) }
       }
-    }, async (request) => bulkWrite(catalog, entity, request.body))
+    }, async (request) => bulkWrite(catalog, entity, request.body, request.query.answer ?? 'record'))
   }
 
   app.get('/users/:user_id', {
@@ -70,7 +78,7 @@ export function entityRoutes (app: BaseApp, catalog: CatalogService): void {
   }, async (request) => (await catalog.couponsOfUser(request.params.user_id)).map(presentCoupon))
 }
 
-async function bulkWrite (catalog: CatalogService, entity: Entity, records: unknown[]) {
+async function bulkWrite (catalog: CatalogService, entity: Entity, records: unknown[], answer: BulkAnswer) {
   const parse = parsers[entity] as (body: unknown) => WriteInput[typeof entity]
   const inputs = records.map((record) => {
     try {
@@ -81,10 +89,12 @@ async function bulkWrite (catalog: CatalogService, entity: Entity, records: unkn
     }
   })
   const outcomes = await catalog.writeMany(entity, inputs)
-  const present = presenters[entity] as (r: unknown) => Record<string, unknown>
+  const present = answer === 'id'
+    ? (r: { id: number }) => ({ id: r.id })
+    : presenters[entity] as (r: unknown) => Record<string, unknown>
   return {
     results: outcomes.map((outcome) => {
-      if (outcome.ok) return { status: 200, body: present(outcome.written.record) }
+      if (outcome.ok) return { status: 200, body: present(outcome.written.record as { id: number }) }
       const answer = domainErrorAnswer(outcome.error)
       if (answer === undefined) throw outcome.error
       return { status: answer.status, body: answer.body }

@@ -29,16 +29,14 @@ const STAT_COLUMNS: readonly Column[] = [
 // The live GET's queries, compiled once (see prepared.ts); the `at` variants are rarer and built per call.
 const liveSportStats = prepared((db) => db.selectFrom('user_sport_stats').select(['sport', 'bets', 'last_bet_at'])
   .where('user_id', '=', arg<number>(0)))
-const liveBetEventIds = prepared((db) => db.selectFrom('coupons').innerJoin('selections', 'selections.coupon_id', 'coupons.id')
-  .select('selections.event_id').distinct().where('coupons.user_id', '=', arg<number>(0)))
 // PostgreSQL estimates a user's coupons from table statistics, which lag behind a bulk load; misjudged, it
 // hashes the whole selections table (7 ms at 40,000 rows, and growing) to find a user's dozen bets. The
 // lateral subquery behind `offset 0` cannot be flattened into that join, so each of the user's coupons is one
 // primary-key range read of selections whatever the statistics say.
-const pgBetEventIds = (db: Kysely<Tables>, userId: number, at: number | null) => sql<{ event_id: number }>`
+const pgBetEventIds = (db: Kysely<Tables>, userId: number, at: number) => sql<{ event_id: number }>`
   select distinct s.event_id from coupons c
   cross join lateral (select event_id from selections where selections.coupon_id = c.id offset 0) s
-  where c.user_id = ${userId} and (${at}::bigint is null or c.placed_at <= ${at}::bigint)`.execute(db)
+  where c.user_id = ${userId} and c.placed_at <= ${at}::bigint`.execute(db)
 const maxDuration = prepared((db) => db.selectFrom('meta').select('value').where('key', '=', 'max_event_duration'))
 // Skipped events are left out in SQL, on the index (which holds id and end_ts), so only the rows that
 // fill slots are read from the table: a user with many bets no longer costs a long fetch per sport.
@@ -83,14 +81,12 @@ export function recommendationRepository (db: Kysely<Tables>) {
       return rows.map((r) => ({ sport: r.sport, bets: Number(r.bets), lastBetAt: Number(r.last_bet_at) }))
     },
 
-    /** Events the user has bet on (at or before `at`, when given). */
-    async betEventIds (userId: number, at?: number): Promise<Set<number>> {
-      if (isPostgres(db)) return new Set((await pgBetEventIds(db, userId, at ?? null)).rows.map((r) => Number(r.event_id)))
-      if (at === undefined) return new Set((await liveBetEventIds(db, userId)).rows.map((r) => r.event_id))
-      let query = db.selectFrom('coupons').innerJoin('selections', 'selections.coupon_id', 'coupons.id')
-        .select('selections.event_id').distinct().where('coupons.user_id', '=', userId)
-      query = query.where('coupons.placed_at', '<=', at)
-      const rows = await query.execute()
+    /** Events the user bet on at or before `at` (the `?at=` path; live, the bets are rows of the user's profile). */
+    async betEventIds (userId: number, at: number): Promise<Set<number>> {
+      if (isPostgres(db)) return new Set((await pgBetEventIds(db, userId, at)).rows.map((r) => Number(r.event_id)))
+      const rows = await db.selectFrom('coupons').innerJoin('selections', 'selections.coupon_id', 'coupons.id')
+        .select('selections.event_id').distinct().where('coupons.user_id', '=', userId).where('coupons.placed_at', '<=', at)
+        .execute()
       return new Set(rows.map((r) => r.event_id))
     },
 

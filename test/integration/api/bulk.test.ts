@@ -89,6 +89,23 @@ describe.each(dialects)('bulk writes on %s', (dialect) => {
     expect(coupons.map((r: { body: { detail: string } }) => r.body.detail)).toEqual(['User not found', 'Check if Events exist'])
   })
 
+  it('answers a stored record with its id alone when asked (?answer=id, the consumers\' form), and every refusal as before', async () => {
+    const data = batches()
+    for (const entity of ['users', 'events', 'coupons'] as const) {
+      // The second run over the same batch: replays and conflicts, whose full answers the default form gives.
+      const full = (await b.post(`/${entity}/bulk`, data[entity])).body.results as Array<{ status: number, body: { id?: number } }>
+      const brief = (await b.post(`/${entity}/bulk?answer=id`, data[entity])).body.results as Array<{ status: number, body: { id?: number } }>
+      expect(brief.map((r) => r.status), entity).toEqual(full.map((r) => r.status))
+      full.forEach((r, i) => {
+        expect(brief[i]?.body, `${entity} ${i}`).toEqual(r.status === 200 ? { id: r.body.id } : r.body)
+      })
+      expect(full.some((r) => r.status === 200 && typeof r.body.id === 'number'), entity).toBe(true)
+    }
+    const wrong = await b.post('/users/bulk?answer=everything', [userBody()])
+    expect(wrong.status).toBe(422)
+    expect(wrong.body.detail).toMatch(/answer/)
+  })
+
   it('stores nothing for a batch of refused records', async () => {
     const before = await snapshotCounts(bulk.db.database.db)
     const refused = [couponBody(99, [10]), couponBody(1, [10, 999]), couponBody(1, [10], { id: 20, stake: 3 }), couponBody(1, [10], { stake: -1 })]

@@ -6,13 +6,14 @@ import pg from 'pg'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { loadConfig } from '../../../src/config/config.ts'
+import { buildApi } from '../../../src/api/app.ts'
+import { loadConfig, type Config } from '../../../src/config/config.ts'
 import { openDatabase, type DatabaseOptions } from '../../../src/storage/database.ts'
 import { migrationProvider } from '../../../src/storage/migrations.ts'
 import { repositories } from '../../../src/storage/repositories/index.ts'
 import { useTestApi } from '../../helpers/api.ts'
 import { createTestDatabase, dialects, POSTGRES_URL, uniqueName, type TestDialect } from '../../helpers/database.ts'
-import { countRows, eventBody, snapshotCounts } from '../../helpers/records.ts'
+import { client, countRows, couponBody, eventBody, snapshotCounts, userBody } from '../../helpers/records.ts'
 
 describe.each(dialects)('regressions on %s', (dialect) => {
   const t = useTestApi(dialect)
@@ -94,6 +95,41 @@ describe.each(dialects)('regressions on %s', (dialect) => {
     }
   })
 
+  it('upgrades a database made before bets were rows of the profile: the API rebuilds them, so an event bet on stays left out', async () => {
+    const config = createTestConfig(dialect)
+    const recommended = async (database: Awaited<ReturnType<typeof openDatabase>>): Promise<number[]> => {
+      const api = await buildApi({ config: config.config, database, logger: false })
+      try {
+        const res = await client(api).get('/recommendation/1?algorithm=frequency')
+        return (res.body[0].events as Array<{ id: number }>).map((e) => e.id)
+      } finally {
+        await api.close()
+      }
+    }
+    try {
+      // Store a bet with this release, then take the database back to 0005, as an older release left it.
+      let database = await openDatabase(config.database)
+      const api = await buildApi({ config: config.config, database, logger: false })
+      const c = client(api)
+      await c.post('/users', userBody({ id: 1 }))
+      for (const id of [10, 11]) await c.post('/events', eventBody({ id }, Date.now(), 24 + id))
+      expect((await c.post('/coupons', couponBody(1, [10]))).status).toBe(200)
+      await api.close()
+      await database.close()
+      const old = await openDatabaseAt(config.database, '0005_responsible_gambling')
+      await old.destroy()
+      // Opened by this release again: the profile is rebuilt before the first answer.
+      database = await openDatabase(config.database)
+      try {
+        expect(await recommended(database)).toEqual([11])
+      } finally {
+        await database.close()
+      }
+    } finally {
+      await config.drop()
+    }
+  })
+
   it('reads years below 100 as themselves, not as 19xx (0050 was stored as 1950)', async () => {
     const res = await t.client.post('/events', eventBody({ begin_timestamp: '0050-01-01T00:00:00Z' }))
     // Year 50 is beyond the microsecond range the API keeps (about 1685 to 2255): refused, never moved.
@@ -111,15 +147,16 @@ describe.each(dialects)('regressions on %s', (dialect) => {
 })
 
 /** Database settings for a fresh SQLite file or PostgreSQL schema that nothing has opened yet. */
-function createTestConfig (dialect: TestDialect): { database: DatabaseOptions, drop (): Promise<void> } {
+function createTestConfig (dialect: TestDialect): { config: Config, database: DatabaseOptions, drop (): Promise<void> } {
   if (dialect === 'sqlite') {
     const dir = mkdtempSync(join(tmpdir(), 'betting-upgrade-'))
     const config = loadConfig({ DATABASE_URL: `sqlite:${join(dir, 'db.sqlite')}` })
-    return { database: config.database, drop: async () => rmSync(dir, { recursive: true, force: true }) }
+    return { config, database: config.database, drop: async () => rmSync(dir, { recursive: true, force: true }) }
   }
   const schema = uniqueName('u').toLowerCase()
   const config = loadConfig({ DATABASE_URL: POSTGRES_URL, DATABASE_SCHEMA: schema })
   return {
+    config,
     database: config.database,
     async drop () {
       const pgClient = new pg.Client({ connectionString: POSTGRES_URL })

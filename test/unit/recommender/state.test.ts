@@ -1,5 +1,6 @@
 // What a stored coupon does to the recommender's state (src/recommender/state.ts), read off the tally.
 import { describe, expect, it } from 'vitest'
+import { profileFromRows, sharesAt, topFeatures } from '../../../src/recommender/profile.ts'
 import { StateTally } from '../../../src/recommender/state.ts'
 
 const settings = { algorithm: 'affinity' as const, halfLifeMicros: 1000, trendHalfLifeMicros: 1000, cacheMs: 0 }
@@ -19,6 +20,19 @@ describe('StateTally', () => {
     expect(rows.get('team:football|arsenal')).toMatchObject({ coupons: 2, bets: 3 })
     expect(rows.get('team:football|chelsea')).toMatchObject({ coupons: 1, bets: 1, weight: 1, at: 1000 })
     expect(rows.get('league:football|uk|premier league')?.coupons).toBe(2)
+  })
+
+  it('keeps one bet row per event the user bet on, which the profile reads as the user\'s bets and not as taste', () => {
+    const tally = new StateTally(settings)
+    tally.couponStored({ id: 1, user_id: 7, stake: 1, timestamp: 1000, selections: [{ event_id: 1, odds: 2 }, { event_id: 2, odds: 2 }] }, events)
+    tally.couponStored({ id: 2, user_id: 7, stake: 1, timestamp: 2000, selections: [{ event_id: 2, odds: 2 }] }, events)
+    const rows = tally.userFeatureRows()
+    expect(rows.filter((r) => r.feature.startsWith('bet:')).map((r) => [r.feature, r.coupons])).toEqual([['bet:1', 1], ['bet:2', 2]])
+    const profile = profileFromRows(rows)
+    expect([...profile.betEvents].sort()).toEqual([1, 2])
+    expect([...profile.features.keys()].some((key) => key.startsWith('bet:'))).toBe(false)
+    expect(profile.all?.coupons).toBe(2)
+    expect(topFeatures(sharesAt(profile, 2000, 1000), 'team', 10).sort()).toEqual(['team:football|arsenal', 'team:football|chelsea', 'team:football|everton'])
   })
 
   it('writes pairs both ways, lead times per hour, and each new event\'s features', async () => {

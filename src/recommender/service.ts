@@ -107,9 +107,9 @@ export function recommendationService (database: Database, settings: Config['rec
     const inputs = new RequestInputs(repos, settings, caches, request.userId, now, request.at)
     let withheld: Withholding
     if (request.userId !== undefined) {
-      // Every answer that is not withheld reads the user's bets; reading them alongside the flags saves a
-      // round trip to PostgreSQL (one of a default GET's three). A withheld answer leaves the read unused
-      // (the catch only keeps an unused failure from going unhandled; a later read still sees it).
+      // Every answer that is not withheld reads the user's bets (rows of their profile, live); reading them
+      // alongside the flags saves a round trip to PostgreSQL. A withheld answer leaves the read unused (the
+      // catch only keeps an unused failure from going unhandled; a later read still sees it).
       inputs.excluded().catch(() => undefined)
       withheld = withholding(request.guardrails ?? await guardrailsOf(request.userId), Date.now() * 1000, now)
     }

@@ -7,6 +7,7 @@ import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { Command, InvalidArgumentError, Option } from 'commander'
 import pg from 'pg'
+import { Agent, request } from 'undici'
 import { DEFAULT_ALGORITHM } from '../src/domain/algorithms.ts'
 import type { EntityName } from '../src/domain/entities.ts'
 import { startThrowawayBroker, type LocalBroker } from '../src/dev/local-broker.ts'
@@ -541,10 +542,13 @@ class Bench {
   }
 }
 
+/** No wait for an answer's headers: a full-scale `generate` on PostgreSQL takes longer than fetch's five minutes. */
+const PATIENT = new Agent({ headersTimeout: 0, bodyTimeout: 0 })
+
 async function post (base: string, path: string, body: unknown): Promise<unknown> {
-  const answer = await fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
-  const json = await answer.json() as unknown
-  if (!answer.ok) throw new Error(`POST ${path} answered ${answer.status}: ${JSON.stringify(json)}`)
+  const answer = await request(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), dispatcher: PATIENT })
+  const json = await answer.body.json()
+  if (answer.statusCode >= 300) throw new Error(`POST ${path} answered ${answer.statusCode}: ${JSON.stringify(json)}`)
   return json
 }
 

@@ -16,6 +16,7 @@ import { EventCache } from './event-cache.ts'
 import { algorithms, type FillSource, type Ranked } from './registry.ts'
 import { featureCacheKey, RequestInputs, type RecommenderCaches } from './inputs.ts'
 import { explain, type Reason, type ReasonDraft } from './reasons.ts'
+import { rebuildState } from './rebuild.ts'
 import { SlotFiller } from './slots.ts'
 import { suggest, type Chosen } from './suggestions.ts'
 import { StateTally } from './state.ts'
@@ -68,7 +69,6 @@ interface PathRequest {
 
 export interface AlgorithmInfo { name: AlgorithmName, description: string, default: boolean }
 
-const REBUILD_PAGE = 2000
 /** Leagues and participants whose upcoming events one API instance keeps at once. */
 const FEATURE_CACHE_ENTRIES = 50_000
 
@@ -205,32 +205,9 @@ export function recommendationService (database: Database, settings: Config['rec
     return (Object.keys(algorithms) as AlgorithmName[]).map((name) => ({ name, description: algorithms[name].description, default: name === settings.algorithm }))
   }
 
-  /**
-   * Rebuilds every algorithm's state from the stored events and coupons, replaying them through the write
-   * path's own tally, in one transaction; returns how many users there are.
-   */
+  /** Rebuilds every algorithm's state (rebuild.ts) and forgets what the caches held; returns how many users there are. */
   async function generateAll (): Promise<number> {
-    await database.db.transaction().execute(async (trx) => {
-      const store = repositories(trx)
-      await store.recommendations.clearState()
-      for (let after = -1; ;) {
-        const events = await store.events.page(after, REBUILD_PAGE)
-        if (events.length === 0) break
-        const tally = new StateTally(settings)
-        for (const event of events) tally.eventStored(event)
-        await tally.apply(store)
-        after = (events[events.length - 1] as Event).id
-      }
-      for (let after = -1; ;) {
-        const coupons = await store.coupons.page(after, REBUILD_PAGE)
-        if (coupons.length === 0) break
-        const facts = await store.events.findMany([...new Set(coupons.flatMap((c) => c.selections.map((s) => s.event_id)))])
-        const tally = new StateTally(settings)
-        for (const coupon of coupons) tally.couponStored(coupon, facts)
-        await tally.apply(store)
-        after = (coupons[coupons.length - 1] as { id: number }).id
-      }
-    })
+    await rebuildState(database, settings)
     for (const cache of Object.values(caches)) cache.clear()
     return repos.users.count()
   }

@@ -53,7 +53,7 @@ export const EnvSchema = Type.Object({
   RECOMMENDER_ALGORITHM: Type.Enum(ALGORITHM_NAMES, { default: DEFAULT_ALGORITHM, description: `Algorithm of a recommendation request without ?algorithm= (${ALGORITHM_NAMES.join(', ')}).` }),
   RECOMMENDER_HALF_LIFE_DAYS: Type.Number({ minimum: 1, maximum: 3650, default: RECOMMENDER_DEFAULTS.halfLifeDays, description: 'Half-life of a bettor\'s taste (affinity): a coupon counts half after this many days. Changing it needs POST /recommendation/generate.' }),
   RECOMMENDER_TRENDING_HALF_LIFE_HOURS: Type.Number({ minimum: 1, maximum: 8760, default: RECOMMENDER_DEFAULTS.trendHalfLifeHours, description: 'Half-life of an event\'s bet volume (trending). Changing it needs POST /recommendation/generate.' }),
-  RECOMMENDER_CACHE_MS: Type.Integer({ minimum: 0, maximum: 600_000, default: RECOMMENDER_DEFAULTS.cacheMs, description: 'How long an API instance reuses what all users share (trending list, lead times, league pairs, each league\'s and participant\'s upcoming events); 0: never.' }),
+  RECOMMENDER_CACHE_MS: Type.Integer({ minimum: 0, maximum: 600_000, default: RECOMMENDER_DEFAULTS.cacheMs, description: 'How long an API instance reuses what all users share (trending list, lead times, league pairs, each sport\'s, league\'s and participant\'s upcoming events); 0: never.' }),
   KAFKA_PORT: Type.Integer({ minimum: 1, maximum: 65535, default: 9092, description: 'Port of the local broker (npm run kafka).' }),
   KAFKA_CONTROLLER_PORT: Type.Integer({ minimum: 1, maximum: 65535, default: 9093, description: 'KRaft controller port of the local broker.' }),
   KAFKA_DATA_DIR: Type.String({ default: 'data/kafka', description: 'Local broker data and log directory.' }),

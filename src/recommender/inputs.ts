@@ -26,6 +26,9 @@ export const CANDIDATE_LIMITS = { leagues: 6, teams: 10, relatedLeagues: 6, perL
 /** How far ahead candidates are looked for: twice a recommendation's week; later events are fill. */
 const CANDIDATE_WINDOW_MICROS = 2 * HORIZON_MICROS
 
+/** How many of a sport's soonest open events are cached; a user who bet on more of them reads on from the database. */
+export const SPORT_EVENTS_CACHED = 100
+
 /** How far back the `?at=` trending list reads: beyond seven half-lives a bet weighs under 1%. */
 const TREND_WINDOW_HALF_LIVES = 7
 
@@ -39,6 +42,8 @@ export interface RecommenderCaches {
   leaguePairs: ShortCache<LeaguePairDelta[]>
   /** The longest event stored: it only grows, when an event is stored (which forgets it here). */
   maxEventDuration: ShortCache<number>
+  /** Each sport's soonest open events (the frequency rule's source), forgotten when an event is stored. */
+  sportEvents: ShortCache<Event[]>
   /** Stored events by id (never stale: events do not change). */
   events: EventCache
 }
@@ -106,6 +111,22 @@ export class RequestInputs {
     this.timing = once(async () => timingWeight(await caches.leadTimes.get('all', async () => leadTimeCdf(await repos.trends.leadTimes())), now))
     this.related = once(() => this.loadRelated())
     this.partners = once(() => this.loadPartners())
+  }
+
+  /**
+   * Open events of `sport`, soonest first (then lowest id), at most `limit`, other than `skip`. Live, they
+   * are taken from the sport's cached soonest events (ended ones dropped) and read on from the database
+   * only past the end of that list, so the answer is the one the query alone would give.
+   */
+  async openEventsOfSport (sport: string, limit: number, skip: readonly number[]): Promise<Event[]> {
+    const notBefore = await this.notBefore()
+    if (this.at !== undefined) return this.repos.recommendations.openEventsOfSport(sport, this.now, notBefore, limit, skip)
+    const soonest = await this.caches.sportEvents.get(sport, () => this.repos.recommendations.openEventsOfSport(sport, this.now, notBefore, SPORT_EVENTS_CACHED))
+    const skipped = new Set(skip)
+    const events = soonest.filter((e) => e.end_timestamp > this.now && !skipped.has(e.id)).slice(0, limit)
+    if (events.length === limit || soonest.length < SPORT_EVENTS_CACHED) return events
+    const after = await this.repos.recommendations.openEventsOfSport(sport, this.now, notBefore, limit - events.length, [...skip, ...soonest.map((e) => e.id)])
+    return [...events, ...after]
   }
 
   /** The stored events among `ids`. */

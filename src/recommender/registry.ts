@@ -69,11 +69,10 @@ export const algorithms: Record<AlgorithmName, Algorithm> = {
       const total = stats.reduce((sum, s) => sum + s.bets, 0)
       const slots = new SlotFiller<Event>(limit, await inputs.excluded(), now)
       const ranked: Ranked[] = []
-      const notBefore = await inputs.notBefore()
       for (const sport of rankSports(stats)) {
         if (slots.full) break
         const before = slots.chosen.length
-        slots.offer(await repos.recommendations.openEventsOfSport(sport, now, notBefore, slots.remaining, slots.skipped))
+        slots.offer(await inputs.openEventsOfSport(sport, slots.remaining, slots.skipped))
         const bets = stats.find((s) => s.sport === sport)?.bets ?? 0
         for (const event of slots.chosen.slice(before)) ranked.push({ eventId: event.id, event, reason: { code: 'frequency.sport', bets, total } })
       }

@@ -71,6 +71,8 @@ export interface AlgorithmInfo { name: AlgorithmName, description: string, defau
 
 /** Leagues and participants whose upcoming events one API instance keeps at once. */
 const FEATURE_CACHE_ENTRIES = 50_000
+/** Sports whose soonest open events one API instance keeps at once. */
+const SPORT_CACHE_ENTRIES = 1_000
 
 export function recommendationService (database: Database, settings: Config['recommender'], observer?: RecommenderObserver) {
   const repos = repositories(database.db)
@@ -80,6 +82,7 @@ export function recommendationService (database: Database, settings: Config['rec
     features: new ShortCache(settings.cacheMs, FEATURE_CACHE_ENTRIES),
     leaguePairs: new ShortCache(settings.cacheMs, FEATURE_CACHE_ENTRIES),
     maxEventDuration: new ShortCache(settings.cacheMs),
+    sportEvents: new ShortCache(settings.cacheMs, SPORT_CACHE_ENTRIES),
     events: new EventCache(async (ids) => repos.events.findMany(ids))
   }
 
@@ -219,11 +222,13 @@ export function recommendationService (database: Database, settings: Config['rec
     return true
   }
 
-  /** After a committed write: the leagues and participants of new events have new upcoming events, and the longest event may be longer. */
+  /** After a committed write: the sports, leagues and participants of new events have new upcoming events, and the longest event may be longer. */
   function committed (tally: StateTally): void {
     const features = tally.storedEventFeatures()
     for (const feature of features) caches.features.delete(featureCacheKey(feature))
-    if (features.length > 0) caches.maxEventDuration.delete('all')
+    if (features.length === 0) return
+    caches.maxEventDuration.delete('all')
+    caches.sportEvents.clear()
   }
 
   return { recommend, slip, related, list, generateAll, rebuildIfStale, committed }

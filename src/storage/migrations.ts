@@ -216,6 +216,22 @@ function migrations (dialect: Dialect): Record<string, Migration> {
       async down (db: Kysely<any>) {
         await sql`delete from user_features where feature like 'bet:%'`.execute(db)
       }
+    },
+    // A slip's partners are read from event_pairs by event_id. On SQLite the table is clustered by its key;
+    // on PostgreSQL it is a heap, and fetching `together` from it cost a page per pair: 7,200 pages and
+    // 94 ms for two events with 8,000 pairs in a table of 5.9 million. With `together` in the key's index
+    // the read is an index-only scan (18 ms, the rest being the join and the sort).
+    '0007_event_pairs_covering_key': {
+      async up (db: Kysely<any>) {
+        if (dialect !== 'postgres') return
+        await sql`alter table event_pairs drop constraint event_pairs_pk,
+          add constraint event_pairs_pk primary key (event_id, other_id) include (together)`.execute(db)
+      },
+      async down (db: Kysely<any>) {
+        if (dialect !== 'postgres') return
+        await sql`alter table event_pairs drop constraint event_pairs_pk,
+          add constraint event_pairs_pk primary key (event_id, other_id)`.execute(db)
+      }
     }
   }
 }

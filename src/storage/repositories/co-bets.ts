@@ -3,6 +3,7 @@
 import { sql, type Kysely } from 'kysely'
 import type { Tables } from '../tables.ts'
 import { idsArg, inIds, inIdsArg, inTextsArg, notInIdsArg, rowsOf, textsArg, type Column } from './batch.ts'
+import { isPostgres } from '../dialect.ts'
 import { arg, prepared } from './prepared.ts'
 
 export interface EventPairDelta { eventId: number, otherId: number, together: number }
@@ -13,16 +14,32 @@ const EVENT_PAIR_COLUMNS: readonly Column[] = [{ name: 'event_id', pgType: 'bigi
 const LEAGUE_PAIR_COLUMNS: readonly Column[] = [{ name: 'league', pgType: 'text' }, { name: 'other', pgType: 'text' }, { name: 'together', pgType: 'integer' }]
 
 // Partners of the given events that are still open, most often together first; the given events and the
-// skipped ones are left out on the pairs' own rows.
-const livePartners = prepared((db) => db.selectFrom('event_pairs')
-  .innerJoin('events', 'events.id', 'event_pairs.other_id')
-  .select(['event_pairs.other_id', 'events.begin_ts', (eb) => eb.fn.sum<number>('event_pairs.together').as('together')])
-  .where(inIdsArg(db, 'event_pairs.event_id', arg(0)))
-  .where(notInIdsArg(db, 'event_pairs.other_id', arg(1)))
-  .where('events.end_ts', '>', arg<number>(2))
-  .groupBy(['event_pairs.other_id', 'events.begin_ts'])
-  .orderBy('together', 'desc').orderBy('event_pairs.other_id')
-  .limit(arg<number>(3)))
+// skipped ones are left out on the pairs' own rows. On PostgreSQL the pairs are summed per partner before
+// the join, so `events` is joined to one row per partner rather than one per pair (two events with some
+// 760 partners in a table of 5.9 million pairs: 9 -> 6 ms, with the covering key of migration 0007).
+const livePartners = prepared<{ other_id: number, begin_ts: number, together: number }, unknown[]>((db) => {
+  if (!isPostgres(db)) {
+    return db.selectFrom('event_pairs')
+      .innerJoin('events', 'events.id', 'event_pairs.other_id')
+      .select(['event_pairs.other_id', 'events.begin_ts', (eb) => eb.fn.sum<number>('event_pairs.together').as('together')])
+      .where(inIdsArg(db, 'event_pairs.event_id', arg(0)))
+      .where(notInIdsArg(db, 'event_pairs.other_id', arg(1)))
+      .where('events.end_ts', '>', arg<number>(2))
+      .groupBy(['event_pairs.other_id', 'events.begin_ts'])
+      .orderBy('together', 'desc').orderBy('event_pairs.other_id')
+      .limit(arg<number>(3))
+  }
+  return db.selectFrom((eb) => eb.selectFrom('event_pairs')
+    .select(['other_id', (e) => e.fn.sum<number>('together').as('together')])
+    .where(inIdsArg(db, 'event_id', arg(0)))
+    .where(notInIdsArg(db, 'other_id', arg(1)))
+    .groupBy('other_id').as('p'))
+    .innerJoin('events', 'events.id', 'p.other_id')
+    .select(['p.other_id', 'events.begin_ts', 'p.together'])
+    .where('events.end_ts', '>', arg<number>(2))
+    .orderBy('p.together', 'desc').orderBy('p.other_id')
+    .limit(arg<number>(3))
+})
 const leaguePartners = prepared((db) => db.selectFrom('league_pairs').select(['league', 'other', 'together'])
   .where(inTextsArg(db, 'league', arg(0))))
 

@@ -1,6 +1,8 @@
 // SPEC §Recommendations through the API, on both dialects and in both modes: live (events around the real
 // now, computed from the incrementally kept state) and `?at=` (a past instant, computed from raw coupons).
 import { beforeEach, describe, expect, it } from 'vitest'
+import { MAX_COUPON_SELECTIONS } from '../../../src/domain/schemas.ts'
+import { SPORT_EVENTS_CACHED } from '../../../src/recommender/inputs.ts'
 import { useTestApi } from '../../helpers/api.ts'
 import { dialects } from '../../helpers/database.ts'
 import { create, emptyTables, isoAt, userBody, type Client } from '../../helpers/records.ts'
@@ -156,6 +158,22 @@ describe.each(dialects)('recommendations on %s', (dialect) => {
       await w.event('hockey', 1, { id: 7 })
       await w.event('hockey', 2, { id: 8 })
       expect(await w.ids(user, 4)).toEqual([7, 9, 8, 5])
+    })
+
+    it('reads on past the soonest events an API instance keeps of a sport when the user bet on all of them', async () => {
+      const user = await w.user()
+      const soonest: number[] = []
+      for (let i = 0; i < SPORT_EVENTS_CACHED + 4; i++) soonest.push(await w.event('squash', 1 + i / 60))
+      const bet = soonest.slice(0, SPORT_EVENTS_CACHED)
+      for (let i = 0; i < bet.length; i += MAX_COUPON_SELECTIONS) await w.bet(user, bet.slice(i, i + MAX_COUPON_SELECTIONS))
+      const next = soonest.slice(SPORT_EVENTS_CACHED)
+      // A popular event of another sport: the fill would offer it before the sport's later events.
+      await w.popular([await w.event('golf', 2)], 3)
+      expect(await w.ids(user, 3)).toEqual(next.slice(0, 3))
+      // A GET of another user has the sport's soonest events cached now; this user's next bet still counts.
+      await w.ids(await w.user(), 3)
+      await w.bet(user, [next[0] as number])
+      expect(await w.ids(user, 3)).toEqual(next.slice(1, 4))
     })
 
     it('never recommends an ended event or one the user bet on, and keeps events in progress', async () => {

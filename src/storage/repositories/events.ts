@@ -60,15 +60,24 @@ export function eventRepository (db: Kysely<Tables>) {
     async participantsId (participants: string[]): Promise<number> {
       const names = JSON.stringify(participants)
       const digest = participantsDigest(names)
-      // No conflict target: on SQLite the old unique constraint on `names` still exists beside the digest's.
-      await db.insertInto('participants').values({ names, names_digest: digest }).onConflict((oc) => oc.doNothing()).execute()
+      if (isPostgres(db)) {
+        // One round trip: the inserted row's id, or the stored one's. The select reads the statement's
+        // snapshot, which misses a list another transaction committed meanwhile; the lookup below sees it.
+        const { rows: [stored] } = await sql<{ id: number }>`with added as (
+            insert into participants (names, names_digest) values (${names}, ${digest}) on conflict do nothing returning id)
+          select id from added union all select id from participants where names_digest = ${digest} limit 1`.execute(db)
+        if (stored !== undefined) return stored.id
+      } else {
+        // No conflict target: on SQLite the old unique constraint on `names` still exists beside the digest's.
+        await db.insertInto('participants').values({ names, names_digest: digest }).onConflict((oc) => oc.doNothing()).execute()
+      }
       const row = await db.selectFrom('participants').select('id').where('names_digest', '=', digest).executeTakeFirstOrThrow()
       return row.id
     },
 
     /** Inserts unless the id exists; true when this call stored it. */
     async insert (event: NewEvent & { id: number }, participantsId: number): Promise<boolean> {
-      const result = await db.insertInto('events').values({
+      const insert = db.insertInto('events').values({
         id: event.id,
         begin_ts: event.begin_timestamp,
         end_ts: event.end_timestamp,
@@ -76,13 +85,20 @@ export function eventRepository (db: Kysely<Tables>) {
         league: event.league,
         sport: event.sport,
         participants_id: participantsId
-      }).onConflict((oc) => oc.column('id').doNothing()).executeTakeFirst()
-      const inserted = Number(result.numInsertedOrUpdatedRows ?? 0n) > 0
-      if (inserted) {
-        // The longest event so far bounds how far back the recommender must look for events still open.
-        const duration = event.end_timestamp - event.begin_timestamp
-        await db.updateTable('meta').set({ value: duration }).where('key', '=', 'max_event_duration').where('value', '<', duration).execute()
+      }).onConflict((oc) => oc.column('id').doNothing())
+      // The longest event so far bounds how far back the recommender must look for events still open.
+      const duration = event.end_timestamp - event.begin_timestamp
+      const lengthen = db.updateTable('meta').set({ value: duration }).where('key', '=', 'max_event_duration').where('value', '<', duration)
+      if (isPostgres(db)) {
+        // One round trip: the meta row moves only when the insert returned a row.
+        const { rows: [row] } = await sql<{ inserted: number }>`with added as (${insert.returning('id')}),
+          lengthened as (${lengthen.where(sql<boolean>`exists (select 1 from added)`)})
+          select count(*)::integer as inserted from added`.execute(db)
+        return (row?.inserted ?? 0) > 0
       }
+      const result = await insert.executeTakeFirst()
+      const inserted = Number(result.numInsertedOrUpdatedRows ?? 0n) > 0
+      if (inserted) await lengthen.execute()
       return inserted
     },
 

@@ -3,6 +3,7 @@
 // read as a share of what the broker takes from the fastest client there is.
 import { spawn } from 'node:child_process'
 import { Admin } from '@platformatic/kafka'
+import { terminateOnExit } from '../src/dev/exit-cleanup.ts'
 import { fetchKafka } from '../src/dev/kafka-jars.ts'
 
 export interface ProducerPerfOptions {
@@ -31,6 +32,7 @@ export async function kafkaProducerPerf (options: ProducerPerfOptions): Promise<
       '--topic', options.topic, '--num-records', String(options.records), '--record-size', String(options.recordSize),
       '--throughput', '-1', '--producer-props', `bootstrap.servers=${options.bootstrap}`, 'acks=all', 'enable.idempotence=true'],
     { stdio: ['ignore', 'pipe', 'pipe'] })
+    terminateOnExit(child)
     let text = ''
     child.stdout.on('data', (chunk: Buffer) => { text += chunk.toString() })
     child.stderr.on('data', (chunk: Buffer) => { text += chunk.toString() })

@@ -10,6 +10,7 @@ import pg from 'pg'
 import { Agent, request } from 'undici'
 import { DEFAULT_ALGORITHM } from '../src/domain/algorithms.ts'
 import type { EntityName } from '../src/domain/entities.ts'
+import { terminateOnExit } from '../src/dev/exit-cleanup.ts'
 import { startThrowawayBroker, type LocalBroker } from '../src/dev/local-broker.ts'
 import { freePorts } from '../src/dev/ports.ts'
 import { defineServiceStack } from '../src/dev/service-stack.ts'
@@ -190,6 +191,7 @@ class Bench {
   async bareFastify (): Promise<{ rps: number, cpuUs: number }> {
     const [port] = await freePorts(1)
     const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', 'bare-fastify.ts'), String(port)], { cwd: ROOT, stdio: 'ignore' })
+    terminateOnExit(child)
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
     const url = `http://127.0.0.1:${port as number}`
     try {
@@ -304,12 +306,21 @@ class Bench {
     return times
   }
 
+  /** The database's upkeep after a load, timed (see Observer.maintain); not part of any figure. */
+  async maintain (stack: Stack): Promise<void> {
+    if (this.options.db !== 'postgres') return
+    const started = performance.now()
+    await stack.observer.maintain()
+    log(`PostgreSQL upkeep after the load, as autovacuum would do it: vacuum (analyze) of the run's tables in ${((performance.now() - started) / 1000).toFixed(1)} s`)
+  }
+
   async eventUploadAt (users: number, nowMs: number): Promise<number> {
     const scale = { users, events: Math.min(20_000, Math.round(users * this.plan.stageEventsPerUser)), coupons: Math.round(users * this.plan.stageCouponsPerUser) }
     log(`event upload at ${users} users: loading ${scale.events} events and ${scale.coupons} coupons through the API's bulk route`)
     const stack = await this.stack(false, false)
     try {
       await this.loadDataset(stack, 'api', scale, nowMs)
+      await this.maintain(stack)
       return await this.eventUploadOn(stack.apiUrl, users)
     } finally {
       await stack.stop()
@@ -434,6 +445,7 @@ class Bench {
       if (stack === undefined) throw new Error('--runs must be at least 1')
       const s = stack
       const couponsPerSecond = plan.scale.coupons / median(loadSeconds)
+      await this.maintain(s)
       // What the GET and POST figures are measured over (with --quick, every run's dataset).
       const loadedScale = { users: await s.observer.count('users'), events: await s.observer.count('events'), coupons: await s.observer.count('coupons') }
 
@@ -561,8 +573,8 @@ async function get (base: string, path: string): Promise<unknown> {
 
 /** Runs the project's CLI and parses its JSON output. */
 async function runCli<T> (args: string[]): Promise<T> {
-  const { spawn } = await import('node:child_process')
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] })
+  terminateOnExit(child)
   let out = ''
   child.stdout.on('data', (chunk: Buffer) => { out += chunk.toString() })
   const code = await new Promise<number | null>((resolve) => child.once('exit', resolve))
@@ -656,6 +668,14 @@ const program = new Command('bench')
   .option('--scaling', 'only the pipeline\'s throughput with 1 or 3 consumers and 1 or 2 API instances (writes bench/results/scaling-<db>.json; use --db postgres)')
   .action(async (options: Options) => {
     const bench = new Bench(options, options.quick === true ? QUICK : FULL)
+    // Stopped by a signal, the run exits at once: 'exit' stops every child it started (the broker, the
+    // services, the load generators). A PostgreSQL run's bench_* schemas stay behind.
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+      process.once(signal, () => {
+        log(`${signal}: stopping the run and the processes it started`)
+        process.exit(128 + (signal === 'SIGINT' ? 2 : 15))
+      })
+    }
     let passed = false
     try {
       if (options.scaling === true) {

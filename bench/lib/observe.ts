@@ -8,6 +8,12 @@ export interface Observer {
   count (table: 'users' | 'events' | 'coupons'): Promise<number>
   /** Stored users with ids in [from, to): id and registration_date (epoch µs). */
   usersBetween (from: number, to: number): Promise<Array<{ id: number, registered: number }>>
+  /**
+   * After a bulk load, what PostgreSQL's autovacuum would do before the figures are read: VACUUM (ANALYZE)
+   * of the run's tables (the planner's statistics, the visibility map that index-only scans need, dead rows
+   * of the upserted state tables). The machine's PostgreSQL may run with autovacuum off. Nothing on SQLite.
+   */
+  maintain (): Promise<void>
   close (): Promise<void>
 }
 
@@ -25,6 +31,10 @@ export async function openObserver (url: string, schema: string): Promise<Observ
           'select id, registration_date from users where id >= $1 and id < $2', [from, to])
         return rows.map((r) => ({ id: Number(r.id), registered: Number(r.registration_date) }))
       },
+      async maintain () {
+        const { rows } = await client.query<{ name: string }>('select tablename as name from pg_tables where schemaname = $1', [schema])
+        for (const { name } of rows) await client.query(`vacuum (analyze) "${schema}"."${name}"`)
+      },
       close: () => client.end()
     }
   }
@@ -38,6 +48,7 @@ export async function openObserver (url: string, schema: string): Promise<Observ
     async usersBetween (from, to) {
       return between.all(from, to)
     },
+    async maintain () {},
     async close () {
       sqlite.close()
     }

@@ -3,6 +3,7 @@
 import { spawn } from 'node:child_process'
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { terminateOnExit } from '../../src/dev/exit-cleanup.ts'
 import { describeExit, ROOT, ServiceProcess, type ServiceCommand } from '../../src/dev/service-process.ts'
 
 export { ROOT }
@@ -101,6 +102,7 @@ export async function runScript<T> (script: string, spec: unknown): Promise<T> {
     cwd: ROOT,
     stdio: ['pipe', 'pipe', 'pipe']
   })
+  terminateOnExit(child)
   child.stdin.end(JSON.stringify(spec))
   let out = ''
   let err = ''

@@ -2,7 +2,7 @@
 // processes, measures every figure of docs/benchmarks.md (median of --runs), and writes the results.
 import { spawn } from 'node:child_process'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { constants, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { Command, InvalidArgumentError, Option } from 'commander'
@@ -673,7 +673,7 @@ const program = new Command('bench')
     for (const signal of ['SIGINT', 'SIGTERM'] as const) {
       process.once(signal, () => {
         log(`${signal}: stopping the run and the processes it started`)
-        process.exit(128 + (signal === 'SIGINT' ? 2 : 15))
+        process.exit(128 + constants.signals[signal])
       })
     }
     let passed = false

@@ -7,6 +7,7 @@ import SQLite from 'better-sqlite3'
 import { loadConfig } from '../src/config/config.ts'
 import { parseTimestamp } from '../src/domain/time.ts'
 import { openDatabase } from '../src/storage/database.ts'
+import { SQLITE_DEFAULTS } from '../src/storage/defaults.ts'
 import { participantsDigest } from '../src/storage/repositories/events.ts'
 import { couponRecords, eventRecords, userRecords, type DatasetOptions } from '../src/tools/dataset.ts'
 import { readSpec } from './lib/services.ts'
@@ -54,7 +55,7 @@ async function main (): Promise<void> {
   sqlite.pragma('journal_mode = WAL')
   sqlite.pragma(`synchronous = ${config.database.sqliteSynchronous}`)
   sqlite.pragma('foreign_keys = ON')
-  sqlite.pragma('cache_size = -65536')
+  sqlite.pragma(`cache_size = -${SQLITE_DEFAULTS.cacheKiB}`)
   const options: DatasetOptions = { ...spec.scale, seed: 42, now: new Date(spec.nowMs), firstId: spec.firstId }
 
   // Users and events first, untimed: the coupons refer to them.

@@ -68,6 +68,8 @@ export function checkpointOnWorker (sqlite: SQLite.Database, path: string): Chec
   return {
     async stop () {
       stopping = true
+      // Held alive while it stops: a caller awaiting this must not see the process end under it.
+      worker.ref()
       worker.postMessage('stop')
       await exited
     }

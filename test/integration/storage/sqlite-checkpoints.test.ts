@@ -1,6 +1,7 @@
 // SQLite's WAL checkpoints run on a worker thread (src/storage/sqlite-checkpoints.ts): the API's own
 // connection never copies the log back, yet the database file catches up with what was committed, and a
 // closed database holds every row.
+import { execFileSync } from 'node:child_process'
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -44,5 +45,16 @@ describe('SQLite checkpoints on a worker thread', () => {
     const count = await sql<{ n: number }>`select count(*) as n from filler`.execute(reopened.db)
     expect(Number(count.rows[0]?.n)).toBe(ROWS)
     await reopened.close()
+  })
+
+  it('lets a script that opens and closes a database finish normally (the worker holds no process open, nor lets it end early)', () => {
+    const file = join(folder, 'script.sqlite')
+    const script = `import { openDatabase } from ${JSON.stringify(join(process.cwd(), 'src/storage/database.ts'))}
+const database = await openDatabase({ url: 'sqlite:${file}', schema: 'public', poolSize: 1, sqliteSynchronous: 'NORMAL' })
+await database.close()
+console.log('closed')`
+    // A top-level await left pending when the event loop empties ends the process with exit code 13.
+    const output = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 30_000 })
+    expect(output.trim()).toBe('closed')
   })
 })

@@ -1,9 +1,6 @@
 // The rebuild of every algorithm's state (POST /recommendation/generate, and once at start-up for a
 // database that predates part of it): the stored events and coupons replayed, a page at a time, through
-// the write path's own tally, so the rebuilt state is what incremental writes would have made. The
-// platform-wide totals are gathered over the whole replay and written once at its end: written page by
-// page, each event's row would be updated once per page inside one transaction, and on PostgreSQL every
-// update leaves a row version that the next one's lookup walks past (a million coupons: 22 minutes).
+// the write path's own tally, so the rebuilt state is what incremental writes would have made.
 import type { Config } from '../config/config.ts'
 import type { Event } from '../domain/entities.ts'
 import type { Database } from '../storage/database.ts'
@@ -17,7 +14,6 @@ export async function rebuildState (database: Database, settings: Config['recomm
   await database.db.transaction().execute(async (trx) => {
     const store = repositories(trx)
     await store.recommendations.clearState()
-    const totals = new StateTally(settings, 'totals')
     for (let after = -1; ;) {
       const events = await store.events.page(after, REBUILD_PAGE)
       if (events.length === 0) break
@@ -30,14 +26,10 @@ export async function rebuildState (database: Database, settings: Config['recomm
       const coupons = await store.coupons.page(after, REBUILD_PAGE)
       if (coupons.length === 0) break
       const facts = await store.events.findMany([...new Set(coupons.flatMap((c) => c.selections.map((s) => s.event_id)))])
-      const rows = new StateTally(settings, 'rows')
-      for (const coupon of coupons) {
-        rows.couponStored(coupon, facts)
-        totals.couponStored(coupon, facts)
-      }
-      await rows.apply(store)
+      const tally = new StateTally(settings)
+      for (const coupon of coupons) tally.couponStored(coupon, facts)
+      await tally.apply(store)
       after = (coupons[coupons.length - 1] as { id: number }).id
     }
-    await totals.apply(store)
   })
 }

@@ -19,15 +19,6 @@ import type { Config } from '../config/config.ts'
 /** What a coupon's tally needs of each of its events. */
 export type CouponEventFacts = EventFacts & { begin_timestamp: number }
 
-/**
- * What a tally gathers: everything (a write), or one of the two halves a rebuild keeps apart. `totals` are
- * the platform-wide rows (each event's bets and trend, the lead-time histogram, league pairs): few, and
- * touched by nearly every page of a replay, so a rebuild gathers them over all its pages and writes each
- * row once. `rows` are the rest (per user, per event feature, per pair of events): many, each touched by a
- * few pages, written page by page.
- */
-export type TallyScope = 'all' | 'totals' | 'rows'
-
 export class StateTally {
   private readonly events: EventFeatureRow[] = []
   private readonly byEvent = new Map<number, EventBetDelta>()
@@ -37,16 +28,9 @@ export class StateTally {
   private readonly leaguePairs = new Map<string, LeaguePairDelta>()
   private readonly leadTimes = new Map<number, number>()
 
-  private readonly totals: boolean
-  private readonly rows: boolean
-
-  constructor (private readonly settings: Config['recommender'], scope: TallyScope = 'all') {
-    this.totals = scope !== 'rows'
-    this.rows = scope !== 'totals'
-  }
+  constructor (private readonly settings: Config['recommender']) {}
 
   eventStored (event: Event): void {
-    if (!this.rows) return
     for (const { key } of eventFeatures(event)) {
       this.events.push({ feature: key, eventId: event.id, begin: event.begin_timestamp, end: event.end_timestamp })
     }
@@ -56,15 +40,12 @@ export class StateTally {
   couponStored (coupon: Coupon, facts: ReadonlyMap<number, CouponEventFacts>): void {
     const at = coupon.timestamp
     const inCoupon = new Set<string>()
-    if (this.rows) this.addUserFeature(coupon.user_id, ALL_COUPONS, at, coupon.selections.length, inCoupon)
+    this.addUserFeature(coupon.user_id, ALL_COUPONS, at, coupon.selections.length, inCoupon)
     for (const { event_id: eventId } of coupon.selections) {
       const event = facts.get(eventId) as CouponEventFacts
-      if (this.totals) {
-        this.addEventBet(eventId, at)
-        const hours = leadHours(event.begin_timestamp, at)
-        this.leadTimes.set(hours, (this.leadTimes.get(hours) ?? 0) + 1)
-      }
-      if (!this.rows) continue
+      this.addEventBet(eventId, at)
+      const hours = leadHours(event.begin_timestamp, at)
+      this.leadTimes.set(hours, (this.leadTimes.get(hours) ?? 0) + 1)
       this.addUserSport(coupon.user_id, event.sport, at)
       this.addUserFeature(coupon.user_id, betKey(eventId), at, 1, inCoupon)
       for (const { key } of eventFeatures(event)) this.addUserFeature(coupon.user_id, key, at, 1, inCoupon)
@@ -73,8 +54,8 @@ export class StateTally {
     for (const a of distinct) {
       for (const b of distinct) {
         if (a.id === b.id) continue
-        if (this.rows) this.addPair(this.eventPairs, `${a.id}\u0000${b.id}`, () => ({ eventId: a.id, otherId: b.id, together: 0 }))
-        if (this.totals) this.addPair(this.leaguePairs, `${a.league}\u0000${b.league}`, () => ({ league: a.league, other: b.league, together: 0 }))
+        this.addPair(this.eventPairs, `${a.id}\u0000${b.id}`, () => ({ eventId: a.id, otherId: b.id, together: 0 }))
+        this.addPair(this.leaguePairs, `${a.league}\u0000${b.league}`, () => ({ league: a.league, other: b.league, together: 0 }))
       }
     }
   }

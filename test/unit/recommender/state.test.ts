@@ -54,34 +54,4 @@ describe('StateTally', () => {
     expect(written.bets).toEqual([{ eventId: 1, bets: 2, trend: 2, at: 0 }, { eventId: 2, bets: 1, trend: 1, at: 0 }])
     expect((written.features as Array<{ feature: string }>).map((f) => f.feature)).toEqual(['sport:tennis', 'league:tennis|world|atp', 'team:tennis|a', 'team:tennis|b'])
   })
-
-  it('splits into platform-wide totals and the other rows, which together write what one tally writes', async () => {
-    const written = (tally: StateTally) => {
-      const out: Record<string, unknown[]> = {}
-      const record = (name: string) => async (rows: unknown[]) => { out[name] = rows }
-      return {
-        out,
-        repos: {
-          tastes: { addEventFeatures: record('features'), addUserFeatures: record('users') },
-          events: { addBets: record('bets') },
-          recommendations: { addUserSportBets: record('sports') },
-          trends: { addLeadTimes: record('leads') },
-          coBets: { addEventPairs: record('eventPairs'), addLeaguePairs: record('leaguePairs') }
-        } as never,
-        tally
-      }
-    }
-    const coupons = [
-      { id: 1, user_id: 7, stake: 1, timestamp: 0, selections: [{ event_id: 1, odds: 2 }, { event_id: 2, odds: 2 }] },
-      { id: 2, user_id: 8, stake: 1, timestamp: 500, selections: [{ event_id: 2, odds: 2 }] }
-    ]
-    const [all, totals, rows] = (['all', 'totals', 'rows'] as const).map((scope) => written(new StateTally(settings, scope)))
-    for (const target of [all, totals, rows]) {
-      for (const coupon of coupons) target?.tally.couponStored(coupon, events)
-      await target?.tally.apply(target.repos)
-    }
-    expect(Object.keys(totals?.out ?? {}).sort()).toEqual(['bets', 'leads', 'leaguePairs'])
-    expect(Object.keys(rows?.out ?? {}).sort()).toEqual(['eventPairs', 'sports', 'users'])
-    expect({ ...totals?.out, ...rows?.out }).toEqual(all?.out)
-  })
 })

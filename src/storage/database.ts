@@ -8,7 +8,6 @@ import pg from 'pg'
 import { dialectOf, type Dialect } from './dialect.ts'
 import { migrationProvider } from './migrations.ts'
 import { SQLITE_DEFAULTS } from './defaults.ts'
-import { checkpointOnWorker } from './sqlite-checkpoints.ts'
 import type { Tables } from './tables.ts'
 
 export interface DatabaseOptions {
@@ -28,13 +27,12 @@ export interface Database {
 
 export async function openDatabase (options: DatabaseOptions): Promise<Database> {
   const dialect = dialectOf(options.url)
-  const { db, close } = dialect === 'postgres' ? { db: await openPostgres(options), close: async () => undefined } : openSqlite(options)
+  const db = dialect === 'postgres' ? await openPostgres(options) : openSqlite(options)
   // On PostgreSQL the migrator must be told the schema: without it, it looks for its own tables in every
   // schema of the database, finds another schema's, skips creating them here and then fails to use them.
   const migrationTableSchema = dialect === 'postgres' ? options.schema : undefined
   const { error, results } = await new Migrator({ db, provider: migrationProvider(dialect), migrationTableSchema }).migrateToLatest()
   if (error !== undefined) {
-    await close()
     await db.destroy()
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown'
     throw new Error(`database migration ${failed} failed: ${String(error)}`, { cause: error })
@@ -45,10 +43,7 @@ export async function openDatabase (options: DatabaseOptions): Promise<Database>
     async ping () {
       await sql`select 1`.execute(db)
     },
-    async close () {
-      await close()
-      await db.destroy()
-    }
+    close: () => db.destroy()
   }
 }
 
@@ -56,20 +51,16 @@ function sqlitePath (url: string): string {
   return url.replace(/^(sqlite|file):(\/\/)?/, '')
 }
 
-/** A SQLite database, and what closes it beyond kysely's destroy (the checkpoint worker of a file database). */
-function openSqlite (options: DatabaseOptions): { db: Kysely<Tables>, close: () => Promise<void> } {
+function openSqlite (options: DatabaseOptions): Kysely<Tables> {
   const path = sqlitePath(options.url)
-  const inMemory = path === ':memory:'
-  if (!inMemory) mkdirSync(dirname(path), { recursive: true })
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true })
   const sqlite = new SQLite(path)
   sqlite.pragma('journal_mode = WAL')
   sqlite.pragma(`synchronous = ${options.sqliteSynchronous}`)
   sqlite.pragma('foreign_keys = ON')
   sqlite.pragma(`busy_timeout = ${SQLITE_DEFAULTS.busyTimeoutMs}`)
   sqlite.pragma(`cache_size = -${SQLITE_DEFAULTS.cacheKiB}`)
-  const checkpointer = inMemory ? undefined : checkpointOnWorker(sqlite, path)
-  const db = new Kysely<Tables>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) })
-  return { db, close: async () => checkpointer?.stop() }
+  return new Kysely<Tables>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) })
 }
 
 /**

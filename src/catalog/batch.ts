@@ -6,9 +6,10 @@ import { nowMicros } from '../domain/time.ts'
 import type { StateTally } from '../recommender/state.ts'
 import type { Repositories } from '../storage/repositories/index.ts'
 import type { Entity, Written, WriteOutput } from './writers.ts'
+import type { GroupOutcome } from './group-commit.ts'
 
 /** Outcome of one record in a batch: either the write or the error that refused it. */
-export type BatchOutcome<E extends Entity> = { ok: true, written: Written<WriteOutput[E]> } | { ok: false, error: unknown }
+export type BatchOutcome<E extends Entity> = GroupOutcome<Written<WriteOutput[E]>>
 
 /**
  * The records of a batch that a set-wise pass can settle: the first occurrence of each id. A later record

@@ -2,7 +2,8 @@
 // answers the stored record, different content is a conflict. Each write runs in one transaction, so a
 // refused coupon leaves nothing behind, and what a stored record does to recommendations is gathered in
 // the recommender's tally and applied in the same transaction (its one call: tally.apply).
-// The writers themselves live in writers.ts (one record) and batch.ts (set-wise, for bulk batches).
+// The writers themselves live in writers.ts (one record) and batch.ts (set-wise, for bulk batches); single
+// writes that arrive together are stored together (group-commit.ts).
 import type { Kysely } from 'kysely'
 import type { Coupon, Event, NewCoupon, NewUser, User } from '../domain/entities.ts'
 import { DomainError, couponNotFound, eventNotFound, userNotFound } from '../domain/errors.ts'
@@ -13,6 +14,7 @@ import { StateTally } from '../recommender/state.ts'
 import type { Config } from '../config/config.ts'
 import type { Tables } from '../storage/tables.ts'
 import { insertNewCoupons, insertNewUsers, type BatchOutcome } from './batch.ts'
+import { groupCommit } from './group-commit.ts'
 import { writers, type Entity, type WriteInput, type WriteOutput, type Writer, type Written } from './writers.ts'
 
 export type { BatchOutcome } from './batch.ts'
@@ -20,6 +22,12 @@ export type { Entity, WriteInput, WriteOutput, Written } from './writers.ts'
 
 /** Told what a committed write did to the recommender's state (the API's recommender forgets stale caches). */
 export type CommitListener = (tally: StateTally) => void
+
+/**
+ * Single writes stored in one group commit at most: the consumers' batch size, so a group costs what a
+ * bulk delivery costs. Concurrent clients rarely gather more; the bound keeps one group's transaction short.
+ */
+const MAX_GROUP_COMMIT = 1_000
 
 export function catalogService (database: Database, nextId: IdGenerator, recommender: Config['recommender'], onCommitted?: CommitListener) {
   const repos = repositories(database.db)
@@ -37,9 +45,16 @@ export function catalogService (database: Database, nextId: IdGenerator, recomme
     return result
   }
 
+  // One queue per entity: a group is one bulk write, which stores records of one entity.
+  const grouped: { [E in Entity]: (input: WriteInput[E]) => Promise<Written<WriteOutput[E]>> } = {
+    users: groupCommit(async (inputs) => writeMany('users', inputs), MAX_GROUP_COMMIT),
+    events: groupCommit(async (inputs) => writeMany('events', inputs), MAX_GROUP_COMMIT),
+    coupons: groupCommit(async (inputs) => writeMany('coupons', inputs), MAX_GROUP_COMMIT)
+  }
+
+  /** One record, stored with the other single writes of its entity that arrived while the last group was being stored. */
   async function write<E extends Entity> (entity: E, input: WriteInput[E]): Promise<Written<WriteOutput[E]>> {
-    const writer: Writer<E> = writers[entity]
-    return inTransaction(async (trx, tally) => writer(trx, input, input.id ?? nextId(), tally))
+    return (grouped[entity] as (input: WriteInput[E]) => Promise<Written<WriteOutput[E]>>)(input)
   }
 
   /**

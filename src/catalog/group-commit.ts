@@ -1,6 +1,6 @@
-// Group commit for one-record writes. A single POST used to be one transaction of its own, and at full
-// scale its commit (the log pages of every B-tree the record and its recommender state touch) cost more
-// than its statements. Writes that arrive while a group is being stored wait, and are stored together in
+// Group commit for one-record writes. A single POST in a transaction of its own pays a whole commit (the
+// log pages of every B-tree the record and its recommender state touch), at full scale more than its
+// statements cost. Writes that arrive while a group is being stored wait, and are stored together in
 // the next group by the set-wise bulk path; each caller still gets its own record's answer, only after
 // the transaction holding it committed. A write that finds no group running starts one at the end of the
 // event loop's turn, so a lone request waits for nothing but that turn.
@@ -43,8 +43,7 @@ export function groupCommit<I, O> (storeGroup: (inputs: I[]) => Promise<Array<Gr
     storing = true
     // On SQLite a transaction runs from start to commit without yielding to the event loop, so the other
     // requests read in the same turn would find it finished and each start a group of its own; waiting
-    // for the turn's end lets them join this group.
-    // drain settles every caller itself and never rejects.
+    // for the turn's end lets them join this group. drain settles every caller itself and never rejects.
     setImmediate(() => { drain().catch(() => {}) })
   })
 }

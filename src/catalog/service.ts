@@ -24,8 +24,9 @@ export type { Entity, WriteInput, WriteOutput, Written } from './writers.ts'
 export type CommitListener = (tally: StateTally) => void
 
 /**
- * Single writes stored in one group commit at most: the consumers' batch size, so a group costs what a
- * bulk delivery costs. Concurrent clients rarely gather more; the bound keeps one group's transaction short.
+ * Single writes stored in one group commit at most. A group then costs about what a consumer's bulk
+ * delivery costs (up to `CONSUMER_BATCH_SIZE` records, 500 by default), and no transaction grows long
+ * however many clients write at once.
  */
 const MAX_GROUP_COMMIT = 1_000
 
@@ -52,7 +53,7 @@ export function catalogService (database: Database, nextId: IdGenerator, recomme
     coupons: groupCommit(async (inputs) => writeMany('coupons', inputs), MAX_GROUP_COMMIT)
   }
 
-  /** One record, stored with the other single writes of its entity that arrived while the last group was being stored. */
+  /** One record, stored with the other single writes of its entity of the same turn or of the last group's time. */
   async function write<E extends Entity> (entity: E, input: WriteInput[E]): Promise<Written<WriteOutput[E]>> {
     return (grouped[entity] as (input: WriteInput[E]) => Promise<Written<WriteOutput[E]>>)(input)
   }
